@@ -1,0 +1,30 @@
+package dev.portcullis.api.bus;
+
+/**
+ * Event-bus addresses of the Portcullis roles. Request/reply addresses carry a version suffix so that a
+ * new contract can run beside the old one during a rolling upgrade.
+ */
+public final class Addresses {
+
+    /** Request/reply: {@code DecideRequest} → {@code Decision}. Served by the policy role. */
+    public static final String POLICY_DECIDE = "portcullis.policy.decide.v1";
+    /** Request/reply: {@code {}} → {@code {policyVersion, rules, file, loadedAt}}. Readiness probes and the admin API. */
+    public static final String POLICY_INFO = "portcullis.policy.info.v1";
+    /** Request/reply: per-request decision after decryption (interception issue). */
+    public static final String POLICY_HTTP = "portcullis.policy.http.v1";
+    /** Publish: {@code PolicyChanged}; proxies drop their decision near-cache. */
+    public static final String POLICY_CHANGED = "portcullis.policy.changed";
+    /** Request/reply: {@code ResolveRequest} → {@code Resolution}. Served by the dns role. */
+    public static final String DNS_RESOLVE = "portcullis.dns.resolve.v1";
+    /** Request/reply: {@code {}} → {@code {servers[], cacheSize, staticNames}}. Readiness probes and the admin API. */
+    public static final String DNS_INFO = "portcullis.dns.info.v1";
+    /** Request/reply: leaf issuance (interception issue). */
+    public static final String CA_SIGN = "portcullis.ca.sign.v1";
+    /** Request/reply: the root certificate (interception issue). */
+    public static final String CA_ROOT = "portcullis.ca.root.v1";
+    /** Publish: one access record per connection, for whoever wants to collect them. */
+    public static final String ACCESS = "portcullis.access";
+
+    private Addresses() {
+    }
+}

@@ -1,0 +1,2 @@
+/** Readers for configuration values every role shares (durations), so all roles accept the same spellings. */
+package dev.portcullis.api.config;

@@ -1,0 +1,47 @@
+package dev.portcullis.api.dns;
+
+import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.bus.ErrorCode;
+import dev.portcullis.api.bus.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/** Asks the dns role, over the event bus, to resolve a name with the gateway's own resolvers. */
+public final class ResolveClient {
+
+    /** Default time to wait: a resolver timeout plus one retry fit inside it. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(6);
+
+    private final Vertx vertx;
+    private final DeliveryOptions delivery;
+
+    public ResolveClient(Vertx vertx) {
+        this(vertx, DEFAULT_TIMEOUT);
+    }
+
+    public ResolveClient(Vertx vertx, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        this.vertx = vertx;
+        this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    }
+
+    /**
+     * Resolves a name.
+     *
+     * @return a future completed with at least one address, or failed with a {@link GatewayException} whose code
+     * is {@link ErrorCode#NXDOMAIN}, {@link ErrorCode#TIMEOUT}, {@link ErrorCode#SERVFAIL}, or
+     * {@link ErrorCode#DNS_UNAVAILABLE} when no dns role answered
+     */
+    public Future<Resolution> resolve(ResolveRequest request) {
+        return vertx.eventBus().<JsonObject>request(Addresses.DNS_RESOLVE, request.toJson(), delivery)
+                .recover(failure -> Future.failedFuture(
+                        GatewayException.fromBus(failure, ErrorCode.DNS_UNAVAILABLE, "dns")))
+                .map(reply -> Resolution.fromJson(reply.body()));
+    }
+}

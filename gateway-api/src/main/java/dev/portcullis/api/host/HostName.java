@@ -1,0 +1,148 @@
+package dev.portcullis.api.host;
+
+import java.net.IDN;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A normalised destination: a DNS name in lower-case A-label form without the trailing dot, or an IP literal
+ * in canonical text form. Every role compares names only after this normalisation, so a policy written for
+ * {@code example.com} also governs {@code EXAMPLE.com.} and {@code bücher.example} matches its
+ * {@code xn--bcher-kva.example} form.
+ *
+ * @param value the normalised text (IPv6 without brackets)
+ * @param kind  what the value is
+ */
+public record HostName(String value, Kind kind) {
+
+    /** What a destination names. */
+    public enum Kind { DNS, IPV4, IPV6 }
+
+    /** RFC 1035 §2.3.4. */
+    public static final int MAX_NAME_LENGTH = 253;
+    public static final int MAX_LABEL_LENGTH = 63;
+
+    private static final Pattern DOTTED_QUAD =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    // Letters, digits, hyphen (RFC 1123 §2.1); '_' is tolerated inside non-top labels because real
+    // services use it, though never in the top-level label.
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?");
+    private static final Pattern NUMERIC_TOP_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
+
+    public HostName {
+        if (value == null || kind == null) {
+            throw new IllegalArgumentException("value and kind are required");
+        }
+    }
+
+    public boolean isIp() {
+        return kind != Kind.DNS;
+    }
+
+    /**
+     * Normalises a host as written by a client (CONNECT authority host, SNI, Host header, policy pattern).
+     *
+     * @param raw the host, IPv6 literals with or without brackets
+     * @return the normalised host
+     * @throws InvalidHostException naming the reason when the host is empty, too long, has an empty or
+     *                              invalid label, or is a numeric form other than a dotted quad (such as
+     *                              {@code 0x7f.1} or {@code 2130706433}, which resolvers read as IPs)
+     */
+    public static HostName parse(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            throw new InvalidHostException("empty host");
+        }
+        String host = raw;
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]")) {
+                throw new InvalidHostException("unterminated IPv6 literal: " + printable(raw));
+            }
+            return ipv6(host.substring(1, host.length() - 1), raw);
+        }
+        if (host.indexOf(':') >= 0) {
+            return ipv6(host, raw);
+        }
+        if (DOTTED_QUAD.matcher(host).matches()) {
+            return new HostName(host, Kind.IPV4);
+        }
+        return dnsName(host, raw);
+    }
+
+    private static HostName dnsName(String host, String raw) {
+        if (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            throw new InvalidHostException("empty host");
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidHostException("invalid host name " + printable(raw) + ": " + e.getMessage());
+        }
+        if (ascii.length() > MAX_NAME_LENGTH) {
+            throw new InvalidHostException("host name longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        String[] labels = ascii.split("\\.", -1);
+        for (String label : labels) {
+            if (label.isEmpty()) {
+                throw new InvalidHostException("empty label in host name " + printable(raw));
+            }
+            if (label.length() > MAX_LABEL_LENGTH) {
+                throw new InvalidHostException("label longer than " + MAX_LABEL_LENGTH + " characters in " + printable(raw));
+            }
+            if (!LABEL.matcher(label).matches()) {
+                throw new InvalidHostException("invalid character in host name " + printable(raw));
+            }
+        }
+        String top = labels[labels.length - 1];
+        if (top.indexOf('_') >= 0) {
+            throw new InvalidHostException("'_' in the top-level label of " + printable(raw));
+        }
+        if (NUMERIC_TOP_LABEL.matcher(top).matches()) {
+            // 127.1, 0x7f.0.0.1 and 2130706433 are IPv4 to inet_aton but not dotted quads: ambiguous, refuse.
+            throw new InvalidHostException("numeric host that is not a dotted-quad IPv4 address: " + printable(raw));
+        }
+        return new HostName(ascii, Kind.DNS);
+    }
+
+    private static HostName ipv6(String literal, String raw) {
+        if (literal.isEmpty() || !literal.matches("[0-9a-fA-F:.]+")) {
+            throw new InvalidHostException("invalid IPv6 literal: " + printable(raw));
+        }
+        try {
+            // Only hex digits, ':' and '.' reach here, so getByName parses and never resolves.
+            InetAddress address = InetAddress.getByName(literal);
+            String text = address.getHostAddress();
+            return address.getAddress().length == 4 ? new HostName(text, Kind.IPV4) : new HostName(text, Kind.IPV6);
+        } catch (UnknownHostException e) {
+            throw new InvalidHostException("invalid IPv6 literal: " + printable(raw));
+        }
+    }
+
+    /** Bounds and escapes client-supplied text before it goes into a message or a log line. */
+    public static String printable(String raw) {
+        StringBuilder out = new StringBuilder("'");
+        int limit = Math.min(raw.length(), 80);
+        for (int i = 0; i < limit; i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\') {
+                out.append(String.format("\\x%02x", (int) c & 0xff));
+            } else {
+                out.append(c);
+            }
+        }
+        if (raw.length() > limit) {
+            out.append("...");
+        }
+        return out.append('\'').toString();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.portcullis.api.policy;
+
+/**
+ * Why a decision came out as it did. The same names appear in the access log's {@code reason} field and in
+ * metrics, so they cannot drift apart.
+ */
+public enum DecisionReason {
+    /** A rule matched; {@code rule} names it. */
+    RULE,
+    /** No rule matched; the policy's default action applied. */
+    DEFAULT,
+    /** The destination is an IP literal and no CIDR rule matched it. */
+    IP_LITERAL
+}

@@ -1,0 +1,3 @@
+package dev.portcullis.api.policy;
+
+public enum Verdict { ALLOW, DENY }
