@@ -1,0 +1,208 @@
+package dev.portcullis.proxy;
+
+import dev.portcullis.api.config.Durations;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * Configuration of the proxy role: the {@code proxy} section of the node configuration.
+ * Keys are kebab-case in the file; durations read like {@code 10s} (see {@link Durations}).
+ */
+public final class ProxyOptions {
+
+    /** {@value}: explicit listeners stay on loopback unless told otherwise. */
+    public static final String DEFAULT_EXPLICIT_HOST = "127.0.0.1";
+    /** {@value}, the customary proxy port. */
+    public static final int DEFAULT_EXPLICIT_PORT = 3128;
+    /** 5 s to open the upstream connection, per address tried. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** 5 min without a byte in either direction closes a tunnel. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** 10 s for the client to send its whole request head (DESIGN §3 step 1). */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** 2 s for a policy decision; then the connection fails closed with 503. */
+    public static final Duration DEFAULT_POLICY_TIMEOUT = Duration.ofSeconds(2);
+    /** 6 s for the dns role. */
+    public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(6);
+    /** {@value} bytes of request line. */
+    public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
+    /** {@value} bytes of header block. */
+    public static final int DEFAULT_MAX_HEADERS = 32 * 1024;
+    /** {@value} decisions kept in the near-cache of each proxy instance. */
+    public static final int DEFAULT_DECISION_CACHE_SIZE = 10_000;
+
+    private String explicitHost = DEFAULT_EXPLICIT_HOST;
+    private int explicitPort = DEFAULT_EXPLICIT_PORT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
+    private Duration dnsTimeout = DEFAULT_DNS_TIMEOUT;
+    private int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
+    private int maxHeaders = DEFAULT_MAX_HEADERS;
+    private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
+    private String accessLogFile;
+
+    public ProxyOptions() {
+    }
+
+    public ProxyOptions(ProxyOptions other) {
+        this(other.toJson());
+    }
+
+    /** @throws IllegalArgumentException naming the key when a value is invalid */
+    public ProxyOptions(JsonObject json) {
+        JsonObject explicit = json.getJsonObject("explicit", new JsonObject());
+        setExplicitHost(explicit.getString("host", DEFAULT_EXPLICIT_HOST));
+        setExplicitPort(explicit.getInteger("port", DEFAULT_EXPLICIT_PORT));
+        setConnectTimeout(Durations.get(json, "connect-timeout", DEFAULT_CONNECT_TIMEOUT));
+        setIdleTimeout(Durations.get(json, "idle-timeout", DEFAULT_IDLE_TIMEOUT));
+        setRequestTimeout(Durations.get(json, "request-timeout", DEFAULT_REQUEST_TIMEOUT));
+        setPolicyTimeout(Durations.get(json, "policy-timeout", DEFAULT_POLICY_TIMEOUT));
+        setDnsTimeout(Durations.get(json, "dns-timeout", DEFAULT_DNS_TIMEOUT));
+        setMaxRequestLine(json.getInteger("max-request-line", DEFAULT_MAX_REQUEST_LINE));
+        setMaxHeaders(json.getInteger("max-headers", DEFAULT_MAX_HEADERS));
+        setDecisionCacheSize(json.getInteger("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
+        JsonObject accessLog = json.getJsonObject("access-log", new JsonObject());
+        setAccessLogFile(accessLog.getString("file"));
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject()
+                .put("explicit", new JsonObject().put("host", explicitHost).put("port", explicitPort))
+                .put("connect-timeout", Durations.format(connectTimeout))
+                .put("idle-timeout", Durations.format(idleTimeout))
+                .put("request-timeout", Durations.format(requestTimeout))
+                .put("policy-timeout", Durations.format(policyTimeout))
+                .put("dns-timeout", Durations.format(dnsTimeout))
+                .put("max-request-line", maxRequestLine)
+                .put("max-headers", maxHeaders)
+                .put("decision-cache-size", decisionCacheSize);
+        if (accessLogFile != null) {
+            json.put("access-log", new JsonObject().put("file", accessLogFile));
+        }
+        return json;
+    }
+
+    public String getExplicitHost() {
+        return explicitHost;
+    }
+
+    public ProxyOptions setExplicitHost(String explicitHost) {
+        if (explicitHost == null || explicitHost.isBlank()) {
+            throw new IllegalArgumentException("explicit.host must not be empty");
+        }
+        this.explicitHost = explicitHost;
+        return this;
+    }
+
+    public int getExplicitPort() {
+        return explicitPort;
+    }
+
+    /** @param explicitPort 0 binds an ephemeral port (tests) */
+    public ProxyOptions setExplicitPort(int explicitPort) {
+        if (explicitPort < 0 || explicitPort > 65535) {
+            throw new IllegalArgumentException("explicit.port must be 0-65535, was " + explicitPort);
+        }
+        this.explicitPort = explicitPort;
+        return this;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public ProxyOptions setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = positive("connect-timeout", connectTimeout);
+        return this;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public ProxyOptions setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = positive("idle-timeout", idleTimeout);
+        return this;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public ProxyOptions setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = positive("request-timeout", requestTimeout);
+        return this;
+    }
+
+    public Duration getPolicyTimeout() {
+        return policyTimeout;
+    }
+
+    public ProxyOptions setPolicyTimeout(Duration policyTimeout) {
+        this.policyTimeout = positive("policy-timeout", policyTimeout);
+        return this;
+    }
+
+    public Duration getDnsTimeout() {
+        return dnsTimeout;
+    }
+
+    public ProxyOptions setDnsTimeout(Duration dnsTimeout) {
+        this.dnsTimeout = positive("dns-timeout", dnsTimeout);
+        return this;
+    }
+
+    public int getMaxRequestLine() {
+        return maxRequestLine;
+    }
+
+    public ProxyOptions setMaxRequestLine(int maxRequestLine) {
+        this.maxRequestLine = atLeast("max-request-line", maxRequestLine, 64);
+        return this;
+    }
+
+    public int getMaxHeaders() {
+        return maxHeaders;
+    }
+
+    public ProxyOptions setMaxHeaders(int maxHeaders) {
+        this.maxHeaders = atLeast("max-headers", maxHeaders, 256);
+        return this;
+    }
+
+    public int getDecisionCacheSize() {
+        return decisionCacheSize;
+    }
+
+    public ProxyOptions setDecisionCacheSize(int decisionCacheSize) {
+        this.decisionCacheSize = atLeast("decision-cache-size", decisionCacheSize, 0);
+        return this;
+    }
+
+    /** The file that gets one JSON line per connection, or {@code null} for the log only. */
+    public String getAccessLogFile() {
+        return accessLogFile;
+    }
+
+    public ProxyOptions setAccessLogFile(String accessLogFile) {
+        this.accessLogFile = accessLogFile == null || accessLogFile.isBlank() ? null : accessLogFile;
+        return this;
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static int atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " must be at least " + min + ", was " + value);
+        }
+        return value;
+    }
+}

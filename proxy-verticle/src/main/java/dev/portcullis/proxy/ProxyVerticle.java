@@ -1,0 +1,93 @@
+package dev.portcullis.proxy;
+
+import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.dns.ResolveClient;
+import dev.portcullis.api.policy.PolicyClient;
+import dev.portcullis.proxy.access.AccessLog;
+import dev.portcullis.proxy.decide.Decider;
+import dev.portcullis.proxy.dial.Dialer;
+import dev.portcullis.proxy.explicit.ExplicitListener;
+import dev.portcullis.proxy.guard.AddressClassifier;
+import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.resolve.DestinationResolver;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.net.NetClientOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy role: opens the listeners and wires the stages of a connection to the policy and dns roles on the
+ * event bus. Configured by the {@code proxy} section of the node configuration ({@link ProxyOptions}).
+ *
+ * <p>Before {@link #start()} completes, each bound listener is put into the local map
+ * {@value #LISTENERS_MAP} as name → "host:port", so the launcher can say where it listens.
+ */
+public class ProxyVerticle extends VerticleBase {
+
+    /** Local shared map of bound listeners: name → "host:port". */
+    public static final String LISTENERS_MAP = "portcullis.listeners";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
+
+    private ExplicitListener explicit;
+    private AccessLog accessLog;
+    private MessageConsumer<Object> policyChanges;
+
+    @Override
+    public Future<?> start() {
+        ProxyOptions options;
+        try {
+            options = new ProxyOptions(config());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture("invalid proxy configuration: " + e.getMessage());
+        }
+        return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLogFile()))
+                .compose(log -> {
+                    accessLog = log;
+                    return startListener(options);
+                });
+    }
+
+    private Future<?> startListener(ProxyOptions options) {
+        Decider decider = new Decider(new PolicyClient(vertx, options.getPolicyTimeout()),
+                options.getDecisionCacheSize());
+        policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
+        DestinationResolver resolver = new DestinationResolver(new ResolveClient(vertx, options.getDnsTimeout()),
+                options.getDecisionCacheSize());
+        NetClientOptions clientOptions = new NetClientOptions()
+                .setConnectTimeout((int) options.getConnectTimeout().toMillis())
+                .setIdleTimeout((int) options.getIdleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setTcpNoDelay(true);
+        Dialer dialer = new Dialer(vertx.createNetClient(clientOptions));
+        AddressClassifier classifier = AddressClassifier.forThisHost();
+        // The own port is known only after binding; a holder lets the guard see it (ports 0 in tests).
+        Set<Integer> ownPorts = new java.util.concurrent.CopyOnWriteArraySet<>();
+        GuardCache guards = new GuardCache(classifier, ownPorts);
+        Stages stages = new Stages(vertx, options, decider, resolver, guards, dialer, accessLog);
+        explicit = new ExplicitListener(vertx, options, stages);
+        return policyChanges.completion()
+                .compose(registered -> explicit.listen())
+                .onSuccess(port -> {
+                    ownPorts.add(port);
+                    String where = options.getExplicitHost() + ":" + port;
+                    vertx.sharedData().<String, String>getLocalMap(LISTENERS_MAP).put(ExplicitListener.NAME, where);
+                    LOG.info("explicit proxy listening on {}", where);
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> closed = explicit == null ? Future.succeededFuture() : explicit.close();
+        return closed.onComplete(done -> {
+            if (accessLog != null) {
+                accessLog.close();
+            }
+        });
+    }
+}

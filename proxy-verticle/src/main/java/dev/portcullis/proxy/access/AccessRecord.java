@@ -1,0 +1,53 @@
+package dev.portcullis.proxy.access;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * Builds the one access record of a connection. Field names are constants so the log, tests and whoever reads
+ * the file agree on them.
+ */
+public final class AccessRecord {
+
+    public static final String TIME = "time";
+    public static final String CLIENT = "client";
+    public static final String LISTENER = "listener";
+    public static final String MODE = "mode";
+    public static final String METHOD = "method";
+    public static final String HOST = "host";
+    public static final String PORT = "port";
+    public static final String SNI = "sni";
+    public static final String RESOLVED = "resolved";
+    public static final String RULE = "rule";
+    public static final String VERDICT = "verdict";
+    public static final String INSPECTION = "inspection";
+    public static final String POLICY_VERSION = "policyVersion";
+    public static final String STATUS = "status";
+    public static final String REASON = "reason";
+    public static final String BYTES_UP = "bytesUp";
+    public static final String BYTES_DOWN = "bytesDown";
+    public static final String DURATION_MS = "durationMs";
+    public static final String CLOSE = "close";
+
+    private final JsonObject fields = new JsonObject();
+    private final long startNanos = System.nanoTime();
+
+    public AccessRecord(String client, String listener, String mode) {
+        fields.put(TIME, Instant.now().toString()).put(CLIENT, client).put(LISTENER, listener).put(MODE, mode);
+    }
+
+    /** Sets a field; {@code null} values are left out. */
+    public AccessRecord put(String field, Object value) {
+        if (value != null) {
+            fields.put(field, value);
+        }
+        return this;
+    }
+
+    /** The finished record, with the connection's duration. */
+    public JsonObject finish() {
+        fields.put(DURATION_MS, (System.nanoTime() - startNanos) / 1_000_000);
+        return fields;
+    }
+}

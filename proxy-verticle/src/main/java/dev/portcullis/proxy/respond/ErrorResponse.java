@@ -1,0 +1,55 @@
+package dev.portcullis.proxy.respond;
+
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An error answer to a proxy client.
+ *
+ * @param status      HTTP status
+ * @param proxyError  RFC 9209 Proxy-Status error type, e.g. {@code http_request_denied}
+ * @param reason      one line saying why, for the body, the header's details and the access log
+ */
+public record ErrorResponse(int status, String proxyError, String reason) {
+
+    /** The whole HTTP/1.1 response; the connection is closed after it. */
+    public Buffer toBuffer() {
+        String body = status + " " + phrase(status) + ": " + reason + "\n";
+        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
+                + "Proxy-Status: portcullis; error=" + proxyError + "; details=\"" + quoted(reason) + "\"\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + bodyBytes.length + "\r\n"
+                + "Connection: close\r\n\r\n";
+        return Buffer.buffer(head.getBytes(StandardCharsets.ISO_8859_1)).appendBytes(bodyBytes);
+    }
+
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\');
+            }
+            out.append(c < 0x20 || c > 0x7e ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    static String phrase(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 411 -> "Length Required";
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Internal Server Error";
+        };
+    }
+}

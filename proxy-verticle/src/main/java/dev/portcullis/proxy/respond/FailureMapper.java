@@ -1,0 +1,48 @@
+package dev.portcullis.proxy.respond;
+
+import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.proxy.decide.DeniedException;
+import dev.portcullis.proxy.decide.InspectionUnavailableException;
+import dev.portcullis.proxy.dial.UpstreamConnectException;
+import dev.portcullis.proxy.guard.GuardRefusedException;
+import dev.portcullis.proxy.request.BadRequestException;
+
+/** Turns any failure of a connection's stages into the answer the client gets (DESIGN §7). */
+public final class FailureMapper {
+
+    private FailureMapper() {
+    }
+
+    public static ErrorResponse toResponse(Throwable failure) {
+        if (failure instanceof BadRequestException bad) {
+            return new ErrorResponse(bad.status(), "http_request_error", bad.getMessage());
+        }
+        if (failure instanceof DeniedException denied) {
+            return new ErrorResponse(403, "http_request_denied", denied.getMessage());
+        }
+        if (failure instanceof GuardRefusedException refused) {
+            return new ErrorResponse(403, "destination_ip_prohibited", refused.getMessage());
+        }
+        if (failure instanceof InspectionUnavailableException unavailable) {
+            return new ErrorResponse(501, "proxy_configuration_error", unavailable.getMessage());
+        }
+        if (failure instanceof UpstreamConnectException connect) {
+            return connect.timedOut()
+                    ? new ErrorResponse(504, "connection_timeout", connect.getMessage())
+                    : new ErrorResponse(502, "connection_refused", connect.getMessage());
+        }
+        if (failure instanceof GatewayException gateway) {
+            return switch (gateway.code()) {
+                case POLICY_UNAVAILABLE -> new ErrorResponse(503, "proxy_internal_error",
+                        "policy unavailable: failing closed (" + gateway.getMessage() + ")");
+                case DNS_UNAVAILABLE -> new ErrorResponse(503, "proxy_internal_error", gateway.getMessage());
+                case NXDOMAIN -> new ErrorResponse(502, "dns_error; rcode=NXDOMAIN", gateway.getMessage());
+                case SERVFAIL -> new ErrorResponse(502, "dns_error; rcode=SERVFAIL", gateway.getMessage());
+                case TIMEOUT -> new ErrorResponse(504, "dns_timeout", gateway.getMessage());
+                case BAD_REQUEST -> new ErrorResponse(400, "http_request_error", gateway.getMessage());
+                default -> new ErrorResponse(500, "proxy_internal_error", gateway.getMessage());
+            };
+        }
+        return new ErrorResponse(500, "proxy_internal_error", "internal error: " + failure);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.portcullis.proxy.splice;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Joins a client socket and an upstream socket so that bytes pass untouched both ways until both sides are
+ * done. The relay handlers sit just before Vert.x's own handler, so Vert.x still sees the close and the idle
+ * timeout (which closes both sides) but no data.
+ */
+public final class Splice {
+
+    private static final String RELAY = "portcullis-relay";
+
+    private final Promise<SpliceResult> done = Promise.promise();
+    private long bytesUp;
+    private long bytesDown;
+    private boolean clientInputEnded;
+    private boolean upstreamInputEnded;
+    private int closedChannels;
+    private String close;
+
+    private Splice() {
+    }
+
+    /**
+     * Starts relaying.
+     *
+     * @param client         the client socket; reading on it may be paused, it is resumed here
+     * @param upstream       the connected upstream socket
+     * @param firstUpstream  bytes already read from the client that go upstream first (may be empty)
+     * @param clientBudget   how many more client bytes may go upstream, {@code Long.MAX_VALUE} for no limit
+     * @return completed when both sockets are closed, with byte counts and who closed first
+     */
+    public static Future<SpliceResult> join(NetSocket client, NetSocket upstream, Buffer firstUpstream,
+                                            long clientBudget) {
+        Splice splice = new Splice();
+        Channel clientChannel = ((NetSocketInternal) client).channelHandlerContext().channel();
+        Channel upstreamChannel = ((NetSocketInternal) upstream).channelHandlerContext().channel();
+        RelayHandler fromClient = new RelayHandler(splice, true, clientBudget);
+        RelayHandler fromUpstream = new RelayHandler(splice, false, Long.MAX_VALUE);
+        fromClient.peer(upstreamChannel);
+        fromUpstream.peer(clientChannel);
+        install(upstreamChannel, fromUpstream);
+        if (firstUpstream.length() > 0) {
+            upstreamChannel.writeAndFlush(Unpooled.wrappedBuffer(firstUpstream.getBytes()));
+        }
+        install(clientChannel, fromClient);
+        return splice.done.future();
+    }
+
+    private static void install(Channel channel, RelayHandler relay) {
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addBefore("handler", RELAY, relay);
+        channel.config().setAutoRead(true);
+        if (!channel.isActive()) {
+            // Closed before the relay was in place: its channelInactive has already passed.
+            relay.onClosed();
+        }
+    }
+
+    void count(boolean fromClient, int bytes) {
+        if (fromClient) {
+            bytesUp += bytes;
+        } else {
+            bytesDown += bytes;
+        }
+    }
+
+    void inputEnded(boolean fromClient, boolean ended) {
+        if (fromClient) {
+            clientInputEnded = ended;
+        } else {
+            upstreamInputEnded = ended;
+        }
+    }
+
+    boolean inputEnded(boolean fromClient) {
+        return fromClient ? clientInputEnded : upstreamInputEnded;
+    }
+
+    void closedBy(String reason) {
+        if (close == null) {
+            close = reason;
+        }
+    }
+
+    void channelClosed() {
+        closedChannels++;
+        if (closedChannels == 2) {
+            done.tryComplete(new SpliceResult(bytesUp, bytesDown, close));
+        }
+    }
+}
