@@ -26,9 +26,9 @@ public record HostName(String value, Kind kind) {
 
     private static final Pattern DOTTED_QUAD =
             Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    // Letters, digits, hyphen (RFC 1123 §2.1); '_' is tolerated inside non-top labels because real
-    // services use it, though never in the top-level label.
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?");
+    // Letters, digits, hyphen (RFC 1123 §2.1). '_' is refused: it is not valid in host names, and tolerating it
+    // would let two spellings of one destination reach different rules.
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
     private static final Pattern NUMERIC_TOP_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
 
     public HostName {
@@ -99,9 +99,6 @@ public record HostName(String value, Kind kind) {
             }
         }
         String top = labels[labels.length - 1];
-        if (top.indexOf('_') >= 0) {
-            throw new InvalidHostException("'_' in the top-level label of " + printable(raw));
-        }
         if (NUMERIC_TOP_LABEL.matcher(top).matches()) {
             // 127.1, 0x7f.0.0.1 and 2130706433 are IPv4 to inet_aton but not dotted quads: ambiguous, refuse.
             throw new InvalidHostException("numeric host that is not a dotted-quad IPv4 address: " + printable(raw));

@@ -1,0 +1,73 @@
+package dev.portcullis.proxy.request;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequestTargetTest {
+
+    private static RequestHead head(String method, String target) {
+        return new RequestHead(method, target, "HTTP/1.1", List.of());
+    }
+
+    static Stream<Arguments> accepted() {
+        return Stream.of(
+                Arguments.of("CONNECT name and port", "CONNECT", "example.com:443", "example.com", 443, null),
+                Arguments.of("CONNECT name is lower-cased and loses its trailing dot", "CONNECT", "ExAmple.COM.:443",
+                        "example.com", 443, null),
+                Arguments.of("CONNECT IDN becomes its A-label", "CONNECT", "bücher.example:443",
+                        "xn--bcher-kva.example", 443, null),
+                Arguments.of("CONNECT IPv6 literal in brackets", "CONNECT", "[2001:db8::1]:22", "2001:db8:0:0:0:0:0:1",
+                        22, null),
+                Arguments.of("absolute URI without port takes 80 and path", "GET", "http://example.com/a/b?c=d",
+                        "example.com", 80, "/a/b?c=d"),
+                Arguments.of("absolute URI without path gets /", "GET", "http://example.com:8080", "example.com",
+                        8080, "/"),
+                Arguments.of("absolute URI query without path", "GET", "http://example.com?q", "example.com", 80,
+                        "/?q"),
+                Arguments.of("absolute URI fragment is dropped", "GET", "http://example.com/p#frag", "example.com", 80,
+                        "/p"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("accepted")
+    void readsTheTarget(String sentence, String method, String target, String host, int port, String originForm) {
+        RequestTarget parsed = RequestTarget.of(head(method, target));
+        assertThat(parsed.host().value()).isEqualTo(host);
+        assertThat(parsed.port()).isEqualTo(port);
+        assertThat(parsed.originForm()).isEqualTo(originForm);
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                Arguments.of("CONNECT without port", "CONNECT", "example.com", "needs a port"),
+                Arguments.of("CONNECT with port 0", "CONNECT", "example.com:0", "1-65535"),
+                Arguments.of("CONNECT with port over 65535", "CONNECT", "example.com:70000", "1-65535"),
+                Arguments.of("CONNECT with non-numeric port", "CONNECT", "example.com:https", "invalid port"),
+                Arguments.of("CONNECT with empty label", "CONNECT", "a..example.com:443", "invalid host"),
+                Arguments.of("CONNECT with octal-looking numeric host", "CONNECT", "0x7f.1:443", "numeric host"),
+                Arguments.of("CONNECT with a decimal integer host", "CONNECT", "2130706433:443", "numeric host"),
+                Arguments.of("CONNECT with a label over 63 characters", "CONNECT", "a".repeat(64) + ".com:443",
+                        "too long"),
+                Arguments.of("CONNECT with unbracketed IPv6", "CONNECT", "2001:db8::1:443", "brackets"),
+                Arguments.of("origin-form request to the proxy", "GET", "/index.html", "this is a proxy"),
+                Arguments.of("https absolute URI instead of CONNECT", "GET", "https://example.com/", "use CONNECT"),
+                Arguments.of("user information in the URI", "GET", "http://user@example.com/", "user information"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refused")
+    void refusesTheTargetWith400(String sentence, String method, String target, String reason) {
+        assertThatThrownBy(() -> RequestTarget.of(head(method, target)))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains(reason);
+                });
+    }
+}
