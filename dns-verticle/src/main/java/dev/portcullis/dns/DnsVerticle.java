@@ -1,0 +1,103 @@
+package dev.portcullis.dns;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.config.Durations;
+import dev.portcullis.dns.cache.ResolutionCache;
+import dev.portcullis.dns.cache.TtlPolicy;
+import dev.portcullis.dns.overrides.StaticOverrides;
+import dev.portcullis.dns.upstream.ServerAddresses;
+import dev.portcullis.dns.upstream.UpstreamResolver;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Set;
+
+/**
+ * The dns role. Resolves destination names with the gateway's own resolvers, never the client's, so a proxy
+ * connects only where the gateway itself resolved the name. Serves
+ * {@link Addresses#DNS_RESOLVE} ({@code {name, family?}} → {@code {addresses[], ttlMs, source}}) and
+ * {@link Addresses#DNS_INFO} ({@code {}} → {@code {servers[], cacheSize, staticNames}}).
+ *
+ * <p>Its configuration is the {@code dns} section of the node configuration, read by {@link DnsOptions}. Every
+ * instance has its own cache and runs its queries on its own event loop; deploy several to spread the load.
+ */
+public class DnsVerticle extends VerticleBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DnsVerticle.class);
+
+    private UpstreamResolver resolver;
+    private ResolutionCache cache;
+    private StaticOverrides overrides;
+
+    public DnsVerticle() {
+    }
+
+    /**
+     * Reads the options and registers both consumers.
+     *
+     * @return a future completed once both consumers are registered (cluster-wide when clustered), or failed
+     * with an {@link IllegalArgumentException} naming the configuration key when the options are invalid
+     */
+    @Override
+    public Future<?> start() {
+        DnsOptions options;
+        try {
+            options = new DnsOptions(config());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new IllegalArgumentException("invalid dns configuration: " + e.getMessage(), e));
+        }
+        Set<String> unknown = DnsOptions.unknownKeys(config());
+        if (!unknown.isEmpty()) {
+            LOG.warn("dns configuration: ignoring unknown keys {}", unknown);
+        }
+        resolver = UpstreamResolver.onContext(vertx, context, options.getServers(), options.getTimeout());
+        cache = new ResolutionCache(resolver,
+                new TtlPolicy(options.getMinTtl(), options.getMaxTtl(), options.getNegativeTtl()),
+                options.getCacheSize(), Ticker.systemTicker());
+        overrides = new StaticOverrides(options.getStaticHosts(), options.getStaticTtl());
+
+        MessageConsumer<Object> resolve =
+                vertx.eventBus().consumer(Addresses.DNS_RESOLVE, new ResolveHandler(overrides, cache));
+        MessageConsumer<Object> info = vertx.eventBus().consumer(Addresses.DNS_INFO, this::info);
+        return Future.all(resolve.completion(), info.completion())
+                .onSuccess(ignored -> LOG.info("dns role resolving with {} ({}), timeout {}, ttl {}..{}, "
+                                + "negative {}, {} static names",
+                        serverTexts(), options.getServers().isEmpty() ? "system resolvers" : "configured",
+                        Durations.format(options.getTimeout()), Durations.format(options.getMinTtl()),
+                        Durations.format(options.getMaxTtl()), Durations.format(options.getNegativeTtl()),
+                        overrides.size()))
+                .onFailure(failure -> resolver.close());
+    }
+
+    /** Closes the resolver's channels; the consumers are unregistered by the undeployment itself. */
+    @Override
+    public Future<?> stop() {
+        if (resolver != null) {
+            resolver.close();
+        }
+        return Future.succeededFuture();
+    }
+
+    private void info(Message<Object> message) {
+        message.reply(new JsonObject()
+                .put("servers", serverTexts())
+                .put("cacheSize", cache.size())
+                .put("staticNames", overrides.size()));
+    }
+
+    private JsonArray serverTexts() {
+        JsonArray texts = new JsonArray();
+        for (InetSocketAddress server : resolver.servers()) {
+            texts.add(ServerAddresses.format(server));
+        }
+        return texts;
+    }
+}
