@@ -8,7 +8,7 @@ public final class Addresses {
 
     /** Request/reply: {@code DecideRequest} → {@code Decision}. Served by the policy role. */
     public static final String POLICY_DECIDE = "portcullis.policy.decide.v1";
-    /** Request/reply: {@code {}} → {@code {policyVersion, rules, file, loadedAt}}. Readiness probes and the admin API. */
+    /** Request/reply: {@code {}} → {@code {policyVersion, rules, file, loadedAt, lastError?}}. Readiness probes and the admin API. */
     public static final String POLICY_INFO = "portcullis.policy.info.v1";
     /** Request/reply: per-request decision after decryption (interception issue). */
     public static final String POLICY_HTTP = "portcullis.policy.http.v1";

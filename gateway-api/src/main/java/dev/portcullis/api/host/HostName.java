@@ -1,8 +1,9 @@
 package dev.portcullis.api.host;
 
+import io.netty.util.NetUtil;
+
 import java.net.IDN;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -107,17 +108,15 @@ public record HostName(String value, Kind kind) {
     }
 
     private static HostName ipv6(String literal, String raw) {
-        if (literal.isEmpty() || !literal.matches("[0-9a-fA-F:.]+")) {
+        // Netty's parser never resolves: InetAddress.getByName would ask the system resolver for text such as
+        // ".:1" that merely looks like a literal, blocking the event loop on attacker input.
+        InetAddress address = NetUtil.isValidIpV6Address(literal)
+                ? NetUtil.createInetAddressFromIpAddressString(literal) : null;
+        if (address == null || literal.indexOf('%') >= 0) {
             throw new InvalidHostException("invalid IPv6 literal: " + printable(raw));
         }
-        try {
-            // Only hex digits, ':' and '.' reach here, so getByName parses and never resolves.
-            InetAddress address = InetAddress.getByName(literal);
-            String text = address.getHostAddress();
-            return address.getAddress().length == 4 ? new HostName(text, Kind.IPV4) : new HostName(text, Kind.IPV6);
-        } catch (UnknownHostException e) {
-            throw new InvalidHostException("invalid IPv6 literal: " + printable(raw));
-        }
+        String text = NetUtil.toAddressString(address);
+        return address.getAddress().length == 4 ? new HostName(text, Kind.IPV4) : new HostName(text, Kind.IPV6);
     }
 
     /** Bounds and escapes client-supplied text before it goes into a message or a log line. */

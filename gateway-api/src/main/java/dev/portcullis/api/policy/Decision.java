@@ -13,7 +13,7 @@ import java.util.List;
  * @param inspection    splice or decrypt (meaningful when allowed)
  * @param nonTls        what a decrypt rule does with a client that speaks no TLS
  * @param rule          the matching rule's name, or {@code "default"} when the default action applied
- * @param policyVersion the version of the policy that decided, e.g. {@code "3-5f2c01aa"}
+ * @param policyVersion the version of the policy that decided, e.g. {@code "sha256:5f2c01aa0b3c"} (a hash of the file, equal on every node)
  * @param reason        why this verdict
  * @param cacheTtlMs    how long a proxy may reuse this decision for the same request fields
  * @param guardDeny     destination CIDRs refused after resolution (the policy's destination guard)

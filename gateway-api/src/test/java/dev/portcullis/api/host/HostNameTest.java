@@ -18,7 +18,7 @@ class HostNameTest {
                 Arguments.of("IDN becomes its A-label", "bücher.example", "xn--bcher-kva.example", HostName.Kind.DNS),
                 Arguments.of("single-label name is a name", "localhost", "localhost", HostName.Kind.DNS),
                 Arguments.of("dotted quad is IPv4", "192.0.2.1", "192.0.2.1", HostName.Kind.IPV4),
-                Arguments.of("bracketed IPv6 loses its brackets", "[2001:DB8::1]", "2001:db8:0:0:0:0:0:1",
+                Arguments.of("bracketed IPv6 loses its brackets", "[2001:DB8::1]", "2001:db8::1",
                         HostName.Kind.IPV6),
                 Arguments.of("IPv4-mapped IPv6 literal is read as the IPv4 it maps", "[::ffff:127.0.0.1]",
                         "127.0.0.1", HostName.Kind.IPV4),
@@ -52,7 +52,9 @@ class HostNameTest {
                 Arguments.of("octet over 255", "256.1.1.1"),
                 Arguments.of("unterminated IPv6 literal", "[::1"),
                 Arguments.of("IPv6 literal with a zone", "[fe80::1%eth0]"),
-                Arguments.of("control character", "exa\u0000mple.com"));
+                Arguments.of("control character", "exa\u0000mple.com"),
+                Arguments.of("text that only looks like an IPv6 literal", ".:1"),
+                Arguments.of("IPv6 literal with too many groups", "[1:2:3:4:5:6:7:8:9]"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -23,7 +23,7 @@ class RequestTargetTest {
                         "example.com", 443, null),
                 Arguments.of("CONNECT IDN becomes its A-label", "CONNECT", "bücher.example:443",
                         "xn--bcher-kva.example", 443, null),
-                Arguments.of("CONNECT IPv6 literal in brackets", "CONNECT", "[2001:db8::1]:22", "2001:db8:0:0:0:0:0:1",
+                Arguments.of("CONNECT IPv6 literal in brackets", "CONNECT", "[2001:db8::1]:22", "2001:db8::1",
                         22, null),
                 Arguments.of("absolute URI without port takes 80 and path", "GET", "http://example.com/a/b?c=d",
                         "example.com", 80, "/a/b?c=d"),

@@ -1,0 +1,179 @@
+package dev.portcullis.policy.match;
+
+import dev.portcullis.api.host.HostName;
+import dev.portcullis.api.policy.DecideRequest;
+import dev.portcullis.api.policy.Decision;
+import dev.portcullis.api.policy.DecisionReason;
+import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.HostPattern;
+import dev.portcullis.policy.model.Policy;
+import dev.portcullis.policy.model.Rule;
+import dev.portcullis.policy.net.Cidr;
+import dev.portcullis.policy.net.IpLiteral;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.regex.Pattern;
+
+/**
+ * A policy compiled for lookups: a pure, immutable, thread-safe decider with no Vert.x in sight.
+ *
+ * <p>Each host pattern goes where it can be found without scanning every rule: exact names and wildcards in a
+ * {@link HostTrie}, regexes in a list, CIDRs in a list consulted only for IP-literal destinations, {@code "*"} in
+ * a list of its own. A lookup asks each place for its lowest-indexed candidate that also matches port and client,
+ * and the lowest of those wins: first match in file order, exactly as if the rules were tried one by one.
+ */
+public final class CompiledPolicy {
+
+    private final Policy policy;
+    private final Rule[] rules;
+    private final RuleFilter[] filters;
+    private final List<String>[] guardAllow;
+    private final List<String> guardDeny;
+    private final long cacheTtlMs;
+    private final HostTrie names = new HostTrie();
+    private final RuleIds anyHost = new RuleIds();
+    private final List<RegexEntry> regexes = new ArrayList<>();
+    private final List<AddressEntry> addresses = new ArrayList<>();
+    private final Decision defaultDecision;
+    private final Decision ipLiteralDecision;
+
+    private record RegexEntry(int rule, Pattern pattern) {
+    }
+
+    private record AddressEntry(int rule, Cidr cidr) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompiledPolicy(Policy policy) {
+        this.policy = policy;
+        this.rules = policy.rules().toArray(Rule[]::new);
+        this.filters = new RuleFilter[rules.length];
+        this.guardAllow = new List[rules.length];
+        this.guardDeny = policy.guardDeny().stream().map(Cidr::toString).toList();
+        this.cacheTtlMs = policy.decisionCacheTtl().toMillis();
+        for (int i = 0; i < rules.length; i++) {
+            Rule rule = rules[i];
+            filters[i] = RuleFilter.of(rule);
+            guardAllow[i] = rule.destinations().isEmpty()
+                    ? List.of()
+                    : rule.destinations().stream().map(Cidr::toString).toList();
+            for (HostPattern pattern : rule.hosts()) {
+                index(pattern, i);
+            }
+        }
+        names.trim();
+        anyHost.trim();
+        this.defaultDecision = defaultDecision(DecisionReason.DEFAULT);
+        this.ipLiteralDecision = defaultDecision(DecisionReason.IP_LITERAL);
+    }
+
+    /**
+     * Compiles a validated policy. Linear in the number of host patterns; 100,000 rules take well under a second.
+     *
+     * @return the compiled policy, never {@code null}
+     */
+    public static CompiledPolicy compile(Policy policy) {
+        return new CompiledPolicy(policy);
+    }
+
+    /**
+     * Decides one connection: the first rule in file order whose hosts, ports and sources all match, else the
+     * default action (reason {@code IP_LITERAL} instead of {@code DEFAULT} when the destination is an IP literal).
+     *
+     * @param request the connection; {@code host} must already be normalised with {@link HostName#parse}
+     * @return the decision, never {@code null}
+     * @throws IllegalArgumentException when {@code client} is not an IP address
+     */
+    public Decision decide(DecideRequest request) {
+        byte[] client = IpLiteral.parse(request.client());
+        if (client == null) {
+            throw new IllegalArgumentException("client must be an IP address, was "
+                    + HostName.printable(request.client()));
+        }
+        String host = request.host();
+        byte[] ip = IpLiteral.parse(host);
+        int port = request.port();
+        IntPredicate accept = rule -> filters[rule].accepts(port, client);
+
+        int best = anyHost.first(accept, rules.length);
+        if (ip != null) {
+            best = firstAddress(ip, accept, best);
+        } else {
+            best = names.first(host, accept, best);
+            best = firstRegex(host, accept, best);
+        }
+        if (best < rules.length) {
+            return ruleDecision(best);
+        }
+        return ip != null ? ipLiteralDecision : defaultDecision;
+    }
+
+    /** The policy this was compiled from. */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** The policy's content-derived version. */
+    public String version() {
+        return policy.version();
+    }
+
+    public int ruleCount() {
+        return rules.length;
+    }
+
+    private void index(HostPattern pattern, int rule) {
+        // Java 17 has no pattern-matching switch; the interface is sealed, so this chain is complete.
+        if (pattern instanceof HostPattern.Exact exact) {
+            names.addExact(exact.name(), rule);
+        } else if (pattern instanceof HostPattern.Wildcard wildcard) {
+            names.addWildcard(wildcard.suffix(), rule);
+        } else if (pattern instanceof HostPattern.Regex regex) {
+            regexes.add(new RegexEntry(rule, regex.pattern()));
+        } else if (pattern instanceof HostPattern.Address address) {
+            addresses.add(new AddressEntry(rule, address.cidr()));
+        } else {
+            anyHost.add(rule);
+        }
+    }
+
+    private int firstRegex(String host, IntPredicate accept, int bound) {
+        for (RegexEntry entry : regexes) {
+            if (entry.rule >= bound) {
+                return bound;
+            }
+            // Port and client first: far cheaper than running the expression.
+            if (accept.test(entry.rule) && entry.pattern.matcher(host).matches()) {
+                return entry.rule;
+            }
+        }
+        return bound;
+    }
+
+    private int firstAddress(byte[] ip, IntPredicate accept, int bound) {
+        for (AddressEntry entry : addresses) {
+            if (entry.rule >= bound) {
+                return bound;
+            }
+            if (entry.cidr.contains(ip) && accept.test(entry.rule)) {
+                return entry.rule;
+            }
+        }
+        return bound;
+    }
+
+    private Decision ruleDecision(int index) {
+        Rule rule = rules[index];
+        Action action = rule.action();
+        return new Decision(action.verdict(), action.inspection(), action.nonTls(), rule.name(), policy.version(),
+                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow[index]);
+    }
+
+    private Decision defaultDecision(DecisionReason reason) {
+        Action action = policy.defaultAction();
+        return new Decision(action.verdict(), action.inspection(), action.nonTls(), Rule.DEFAULT_NAME,
+                policy.version(), reason, cacheTtlMs, guardDeny, List.of());
+    }
+}

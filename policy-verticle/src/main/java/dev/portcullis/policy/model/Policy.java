@@ -1,0 +1,71 @@
+package dev.portcullis.policy.model;
+
+import dev.portcullis.api.policy.Verdict;
+import dev.portcullis.policy.net.Cidr;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A validated policy file.
+ *
+ * @param version          content-derived version, the same on every node reading the same bytes
+ * @param defaultAction    what happens when no rule matches
+ * @param decisionCacheTtl how long proxies may reuse a decision
+ * @param noSni            what to do with transparent traffic that carries no SNI
+ * @param ech              what to do with a ClientHello using Encrypted Client Hello
+ * @param guardDeny        destination ranges refused after resolution unless a rule exempts them
+ * @param rules            in file order; the first that matches decides
+ */
+public record Policy(String version, Action defaultAction, Duration decisionCacheTtl, Verdict noSni, Verdict ech,
+                     List<Cidr> guardDeny, List<Rule> rules) {
+
+    /** The only schema version this code reads. */
+    public static final int SCHEMA_VERSION = 1;
+    /** How long proxies may reuse a decision when the file does not say: 5 seconds. */
+    public static final Duration DEFAULT_DECISION_CACHE_TTL = Duration.ofSeconds(5);
+    /** What happens to traffic without SNI, and to ECH, when the file does not say: deny. */
+    public static final Verdict DEFAULT_NO_SNI = Verdict.DENY;
+    /** @see #DEFAULT_NO_SNI */
+    public static final Verdict DEFAULT_ECH = Verdict.DENY;
+    /**
+     * The guard when the file has no {@code guard} section: "this network", loopback, RFC 1918, CGNAT
+     * (RFC 6598), link-local (which holds cloud metadata at 169.254.169.254), multicast, reserved, and their
+     * IPv6 counterparts: unspecified, loopback, unique-local, link-local, multicast.
+     */
+    public static final List<Cidr> DEFAULT_GUARD_DENY = Stream.of(
+                    "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16",
+                    "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
+                    "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8")
+            .map(Cidr::parse)
+            .toList();
+
+    public Policy {
+        if (version == null || version.isEmpty()) {
+            throw new IllegalArgumentException("version is required");
+        }
+        if (defaultAction == null || noSni == null || ech == null) {
+            throw new IllegalArgumentException("defaultAction, noSni and ech are required");
+        }
+        if (decisionCacheTtl == null || decisionCacheTtl.isNegative()) {
+            throw new IllegalArgumentException("decisionCacheTtl must not be negative, was " + decisionCacheTtl);
+        }
+        guardDeny = List.copyOf(guardDeny);
+        rules = List.copyOf(rules);
+        Set<String> names = new HashSet<>();
+        for (Rule rule : rules) {
+            if (!names.add(rule.name())) {
+                throw new IllegalArgumentException("duplicate rule name '" + rule.name() + "'");
+            }
+        }
+    }
+
+    /** A policy with the file defaults for everything but the default action and the rules. */
+    public static Policy of(String version, Action defaultAction, List<Rule> rules) {
+        return new Policy(version, defaultAction, DEFAULT_DECISION_CACHE_TTL, DEFAULT_NO_SNI, DEFAULT_ECH,
+                DEFAULT_GUARD_DENY, rules);
+    }
+}

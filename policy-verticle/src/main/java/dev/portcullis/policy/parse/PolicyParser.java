@@ -1,0 +1,133 @@
+package dev.portcullis.policy.parse;
+
+import dev.portcullis.api.config.Durations;
+import dev.portcullis.api.policy.Verdict;
+import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.Policy;
+import dev.portcullis.policy.model.Rule;
+import dev.portcullis.policy.net.Cidr;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a policy file into a validated {@link Policy}. Works on SnakeYAML's composed node tree rather than on
+ * plain maps so that every error can name its line; unknown keys anywhere are errors, because a misspelt key
+ * that is silently ignored can widen access.
+ */
+public final class PolicyParser {
+
+    private static final Set<String> TOP_KEYS = Set.of("version", "default", "decision-cache-ttl", "no-sni", "ech",
+            "guard", "rules");
+    private static final Set<String> DEFAULT_KEYS = Set.of(ActionParser.ACTION, ActionParser.INSPECTION,
+            ActionParser.NON_TLS);
+    private static final Set<String> GUARD_KEYS = Set.of("deny-cidrs");
+    /** SnakeYAML's default of 3 MiB of text is too small for a 100k-rule file. */
+    private static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+    private static final String TOP = "at top level";
+
+    private PolicyParser() {
+    }
+
+    /**
+     * Parses and validates a policy.
+     *
+     * @param file    the file name used in error messages and nothing else
+     * @param content the file's bytes, UTF-8; they also give the policy its {@link PolicyVersion}
+     * @return the policy, never {@code null}
+     * @throws PolicyException at the first problem, as {@code file:line: reason}
+     */
+    public static Policy parse(String file, byte[] content) throws PolicyException {
+        Node root = compose(file, decode(file, content));
+        Nodes nodes = new Nodes(file);
+        YamlMap top = nodes.map(root, "the policy").allowOnly(TOP_KEYS, TOP);
+
+        Node versionNode = top.require("version", TOP);
+        if (!nodes.isInteger(versionNode) || !String.valueOf(Policy.SCHEMA_VERSION).equals(
+                nodes.scalarText(versionNode, "version"))) {
+            throw nodes.error(versionNode, "version must be " + Policy.SCHEMA_VERSION + ", was "
+                    + Nodes.describe(versionNode));
+        }
+        Action defaultAction = ActionParser.parse(nodes,
+                nodes.map(top.require("default", TOP), "default").allowOnly(DEFAULT_KEYS, "in default"),
+                "in default");
+        Duration ttl = duration(nodes, top.get("decision-cache-ttl"));
+        Verdict noSni = top.get("no-sni") == null ? Policy.DEFAULT_NO_SNI
+                : nodes.choice(top.get("no-sni"), "no-sni", Verdict.class);
+        Verdict ech = top.get("ech") == null ? Policy.DEFAULT_ECH
+                : nodes.choice(top.get("ech"), "ech", Verdict.class);
+        List<Cidr> guard = guard(nodes, top.get("guard"));
+        List<Rule> rules = new RuleParser(nodes).parseAll(top.require("rules", TOP));
+        return new Policy(PolicyVersion.of(content), defaultAction, ttl, noSni, ech, guard, rules);
+    }
+
+    private static Duration duration(Nodes nodes, Node node) throws PolicyException {
+        if (node == null) {
+            return Policy.DEFAULT_DECISION_CACHE_TTL;
+        }
+        String text = nodes.scalarText(node, "decision-cache-ttl");
+        try {
+            // A bare number is milliseconds, as in every other duration of the configuration.
+            boolean millis = nodes.isInteger(node) && text.length() < 18 && text.chars().allMatch(Character::isDigit);
+            return millis
+                    ? Durations.parse("decision-cache-ttl", Long.parseLong(text))
+                    : Durations.parse("decision-cache-ttl", text);
+        } catch (IllegalArgumentException e) {
+            throw nodes.error(node, e.getMessage());
+        }
+    }
+
+    private static List<Cidr> guard(Nodes nodes, Node node) throws PolicyException {
+        if (node == null) {
+            return Policy.DEFAULT_GUARD_DENY;
+        }
+        YamlMap guard = nodes.map(node, "guard").allowOnly(GUARD_KEYS, "in guard");
+        // An empty list is allowed here: it is the explicit way to switch the guard off.
+        return RuleParser.cidrs(nodes, guard.require("deny-cidrs", "in guard"), "deny-cidrs", true);
+    }
+
+    private static String decode(String file, byte[] content) throws PolicyException {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            throw new PolicyException(file, 0, "not valid UTF-8");
+        }
+    }
+
+    private static Node compose(String file, String text) throws PolicyException {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        Node root;
+        try {
+            root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String reason = e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();
+            throw new PolicyException(file, mark == null ? 0 : mark.getLine() + 1, "invalid YAML: " + reason);
+        } catch (YAMLException e) {
+            throw new PolicyException(file, 0, "invalid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw new PolicyException(file, 1,
+                    "empty policy file (expected a mapping with version, default and rules)");
+        }
+        return root;
+    }
+}
