@@ -18,10 +18,12 @@ public final class Addresses {
     public static final String DNS_RESOLVE = "portcullis.dns.resolve.v1";
     /** Request/reply: {@code {}} → {@code {servers[], cacheSize, staticNames}}. Readiness probes and the admin API. */
     public static final String DNS_INFO = "portcullis.dns.info.v1";
-    /** Request/reply: leaf issuance (interception issue). */
+    /** Request/reply: {@code SignRequest} → {@code SignedChain}. Served by the ca role. */
     public static final String CA_SIGN = "portcullis.ca.sign.v1";
-    /** Request/reply: the root certificate (interception issue). */
+    /** Request/reply: {@code {}} → {@code CaRoot}. Served by the ca role. */
     public static final String CA_ROOT = "portcullis.ca.root.v1";
+    /** Publish: {@code CaRoot} of a CA that has just come into force; proxies drop every cached leaf. */
+    public static final String CA_CHANGED = "portcullis.ca.changed";
     /** Publish: one access record per connection, for whoever wants to collect them. */
     public static final String ACCESS = "portcullis.access";
 
