@@ -3,6 +3,7 @@ package dev.portcullis.policy;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.bus.Replies;
 import dev.portcullis.api.policy.DecideRequest;
+import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.PolicyChanged;
 import dev.portcullis.policy.load.Change;
 import dev.portcullis.policy.load.LoadedPolicy;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * The policy role. Loads the policy file, answers {@link Addresses#POLICY_DECIDE} and {@link Addresses#POLICY_INFO},
@@ -63,7 +65,8 @@ public class PolicyVerticle extends VerticleBase {
                     logLoaded(loaded);
                     MessageConsumer<Object> decide = vertx.eventBus().consumer(Addresses.POLICY_DECIDE, this::decide);
                     MessageConsumer<Object> info = vertx.eventBus().consumer(Addresses.POLICY_INFO, this::info);
-                    return Future.all(decide.completion(), info.completion());
+                    MessageConsumer<Object> http = vertx.eventBus().consumer(Addresses.POLICY_HTTP, this::decideHttp);
+                    return Future.all(decide.completion(), info.completion(), http.completion());
                 })
                 .onSuccess(ignored -> {
                     publishChanged();
@@ -80,16 +83,25 @@ public class PolicyVerticle extends VerticleBase {
     }
 
     private void decide(Message<Object> message) {
+        answer(message, "decide", body -> current.policy().decide(DecideRequest.fromJson(body)).toJson());
+    }
+
+    private void decideHttp(Message<Object> message) {
+        answer(message, "http decide", body -> current.policy().decideHttp(HttpDecideRequest.fromJson(body)).toJson());
+    }
+
+    /** Replies with {@code handler}'s answer; a malformed request gets BAD_REQUEST, never a crash. */
+    private static void answer(Message<Object> message, String what, Function<JsonObject, JsonObject> handler) {
         try {
             if (!(message.body() instanceof JsonObject body)) {
-                throw new IllegalArgumentException("a decide request must be a JSON object");
+                throw new IllegalArgumentException("a " + what + " request must be a JSON object");
             }
-            message.reply(current.policy().decide(DecideRequest.fromJson(body)).toJson());
+            message.reply(handler.apply(body));
         } catch (IllegalArgumentException e) {
             Replies.fail(message, e);
         } catch (RuntimeException e) {
             // Not the caller's fault: a bug here. Answer (the caller fails closed) and keep serving.
-            LOG.error("policy decision failed", e);
+            LOG.error("policy {} failed", what, e);
             Replies.fail(message, e);
         }
     }

@@ -10,7 +10,7 @@ public final class Addresses {
     public static final String POLICY_DECIDE = "portcullis.policy.decide.v1";
     /** Request/reply: {@code {}} → {@code {policyVersion, rules, file, loadedAt, lastError?}}. Readiness probes and the admin API. */
     public static final String POLICY_INFO = "portcullis.policy.info.v1";
-    /** Request/reply: per-request decision after decryption (interception issue). */
+    /** Request/reply: {@code HttpDecideRequest} → {@code HttpDecision}, per request after decryption. */
     public static final String POLICY_HTTP = "portcullis.policy.http.v1";
     /** Publish: {@code PolicyChanged}; proxies drop their decision near-cache. */
     public static final String POLICY_CHANGED = "portcullis.policy.changed";

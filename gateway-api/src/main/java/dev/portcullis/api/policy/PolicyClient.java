@@ -47,4 +47,16 @@ public final class PolicyClient {
                         GatewayException.fromBus(failure, ErrorCode.POLICY_UNAVAILABLE, "policy")))
                 .map(reply -> Decision.fromJson(reply.body()));
     }
+
+    /**
+     * Asks whether one request inside a decrypted connection may pass.
+     *
+     * @return the decision, or a failed future with {@link ErrorCode#POLICY_UNAVAILABLE} (callers fail closed)
+     */
+    public Future<HttpDecision> decideHttp(HttpDecideRequest request) {
+        return vertx.eventBus().<JsonObject>request(Addresses.POLICY_HTTP, request.toJson(), delivery)
+                .recover(failure -> Future.failedFuture(
+                        GatewayException.fromBus(failure, ErrorCode.POLICY_UNAVAILABLE, "policy")))
+                .map(reply -> HttpDecision.fromJson(reply.body()));
+    }
 }

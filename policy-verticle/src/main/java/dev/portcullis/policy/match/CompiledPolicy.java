@@ -4,6 +4,10 @@ import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
 import dev.portcullis.api.policy.DecisionReason;
+import dev.portcullis.api.policy.HttpDecideRequest;
+import dev.portcullis.api.policy.HttpDecision;
+import dev.portcullis.api.policy.Verdict;
+import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.Action;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.Policy;
@@ -12,7 +16,9 @@ import dev.portcullis.policy.net.Cidr;
 import dev.portcullis.policy.net.IpLiteral;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
@@ -38,6 +44,7 @@ public final class CompiledPolicy {
     private final List<AddressEntry> addresses = new ArrayList<>();
     private final Decision defaultDecision;
     private final Decision ipLiteralDecision;
+    private final Map<String, Rule> rulesByName = new HashMap<>();
 
     private record RegexEntry(int rule, Pattern pattern) {
     }
@@ -56,6 +63,7 @@ public final class CompiledPolicy {
         for (int i = 0; i < rules.length; i++) {
             Rule rule = rules[i];
             filters[i] = RuleFilter.of(rule);
+            rulesByName.put(rule.name(), rule);
             guardAllow[i] = rule.destinations().isEmpty()
                     ? List.of()
                     : rule.destinations().stream().map(Cidr::toString).toList();
@@ -108,6 +116,32 @@ public final class CompiledPolicy {
             return ruleDecision(best);
         }
         return ip != null ? ipLiteralDecision : defaultDecision;
+    }
+
+    /**
+     * Decides one HTTP request inside a decrypted connection by the {@code http} entries of the rule that allowed
+     * the connection: the first entry matching method and path decides; a rule without entries allows every
+     * request; a rule with entries of which none matches denies (an allow-list stays closed).
+     *
+     * @return the decision, never {@code null}; deny when the rule is not in this policy version
+     */
+    public HttpDecision decideHttp(HttpDecideRequest request) {
+        Rule rule = rulesByName.get(request.rule());
+        if (rule == null) {
+            return new HttpDecision(Verdict.DENY, request.rule(), "rule '" + request.rule()
+                    + "' is not in policy " + version(), version());
+        }
+        if (rule.http().isEmpty()) {
+            return new HttpDecision(Verdict.ALLOW, rule.name(), "rule has no http entries", version());
+        }
+        for (HttpRule entry : rule.http()) {
+            if (entry.matches(request.method(), request.path())) {
+                return new HttpDecision(entry.verdict(), rule.name(), "http entry at line " + entry.line(),
+                        version());
+            }
+        }
+        return new HttpDecision(Verdict.DENY, rule.name(), "no http entry of rule '" + rule.name() + "' matched",
+                version());
     }
 
     /** The policy this was compiled from. */
