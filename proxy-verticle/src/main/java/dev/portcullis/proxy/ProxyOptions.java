@@ -32,6 +32,11 @@ public final class ProxyOptions {
     /** {@value} decisions kept in the near-cache of each proxy instance. */
     public static final int DEFAULT_DECISION_CACHE_SIZE = 10_000;
 
+    /** 3 s for the ca role to issue a leaf; then that decrypted connection fails with a TLS alert. */
+    public static final Duration DEFAULT_CA_TIMEOUT = Duration.ofSeconds(3);
+    /** {@value} minted server contexts kept per proxy instance. */
+    public static final int DEFAULT_LEAF_CACHE_SIZE = 10_000;
+
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
     private int explicitPort = DEFAULT_EXPLICIT_PORT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -43,6 +48,9 @@ public final class ProxyOptions {
     private int maxHeaders = DEFAULT_MAX_HEADERS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
     private String accessLogFile;
+    private String upstreamCaFile;
+    private Duration caTimeout = DEFAULT_CA_TIMEOUT;
+    private int leafCacheSize = DEFAULT_LEAF_CACHE_SIZE;
 
     public ProxyOptions() {
     }
@@ -66,6 +74,9 @@ public final class ProxyOptions {
         setDecisionCacheSize(json.getInteger("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
         JsonObject accessLog = json.getJsonObject("access-log", new JsonObject());
         setAccessLogFile(accessLog.getString("file"));
+        setUpstreamCaFile(json.getString("upstream-ca-file"));
+        setCaTimeout(Durations.get(json, "ca-timeout", DEFAULT_CA_TIMEOUT));
+        setLeafCacheSize(json.getInteger("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
     }
 
     public JsonObject toJson() {
@@ -82,6 +93,10 @@ public final class ProxyOptions {
         if (accessLogFile != null) {
             json.put("access-log", new JsonObject().put("file", accessLogFile));
         }
+        if (upstreamCaFile != null) {
+            json.put("upstream-ca-file", upstreamCaFile);
+        }
+        json.put("ca-timeout", Durations.format(caTimeout)).put("leaf-cache-size", leafCacheSize);
         return json;
     }
 
@@ -189,6 +204,34 @@ public final class ProxyOptions {
 
     public ProxyOptions setAccessLogFile(String accessLogFile) {
         this.accessLogFile = accessLogFile == null || accessLogFile.isBlank() ? null : accessLogFile;
+        return this;
+    }
+
+    /** Extra CAs (PEM) trusted for servers being intercepted, besides the JDK's; {@code null} for none. */
+    public String getUpstreamCaFile() {
+        return upstreamCaFile;
+    }
+
+    public ProxyOptions setUpstreamCaFile(String upstreamCaFile) {
+        this.upstreamCaFile = upstreamCaFile == null || upstreamCaFile.isBlank() ? null : upstreamCaFile;
+        return this;
+    }
+
+    public Duration getCaTimeout() {
+        return caTimeout;
+    }
+
+    public ProxyOptions setCaTimeout(Duration caTimeout) {
+        this.caTimeout = positive("ca-timeout", caTimeout);
+        return this;
+    }
+
+    public int getLeafCacheSize() {
+        return leafCacheSize;
+    }
+
+    public ProxyOptions setLeafCacheSize(int leafCacheSize) {
+        this.leafCacheSize = atLeast("leaf-cache-size", leafCacheSize, 1);
         return this;
     }
 

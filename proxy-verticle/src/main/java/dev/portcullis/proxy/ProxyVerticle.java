@@ -1,6 +1,7 @@
 package dev.portcullis.proxy;
 
 import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
@@ -9,6 +10,9 @@ import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.explicit.ExplicitListener;
 import dev.portcullis.proxy.guard.AddressClassifier;
 import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.intercept.Interception;
+import dev.portcullis.proxy.intercept.LeafMinter;
+import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,6 +21,7 @@ import io.vertx.core.net.NetClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +42,9 @@ public class ProxyVerticle extends VerticleBase {
     private ExplicitListener explicit;
     private AccessLog accessLog;
     private MessageConsumer<Object> policyChanges;
+    private MessageConsumer<Object> caChanges;
+    /** A minted context is reused this long (leaves live 7 days; a CA change clears them at once). */
+    private static final Duration LEAF_KEEP = Duration.ofHours(12);
 
     @Override
     public Future<?> start() {
@@ -54,8 +62,8 @@ public class ProxyVerticle extends VerticleBase {
     }
 
     private Future<?> startListener(ProxyOptions options) {
-        Decider decider = new Decider(new PolicyClient(vertx, options.getPolicyTimeout()),
-                options.getDecisionCacheSize());
+        PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout());
+        Decider decider = new Decider(policy, options.getDecisionCacheSize());
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
         DestinationResolver resolver = new DestinationResolver(new ResolveClient(vertx, options.getDnsTimeout()),
                 options.getDecisionCacheSize());
@@ -69,9 +77,17 @@ public class ProxyVerticle extends VerticleBase {
         // The own port is known only after binding; a holder lets the guard see it (ports 0 in tests).
         Set<Integer> ownPorts = new java.util.concurrent.CopyOnWriteArraySet<>();
         GuardCache guards = new GuardCache(classifier, ownPorts);
-        Stages stages = new Stages(vertx, options, decider, resolver, guards, dialer, accessLog);
+        LeafMinter minter = new LeafMinter(vertx, new CaClient(vertx, options.getCaTimeout()),
+                options.getLeafCacheSize(), LEAF_KEEP);
+        caChanges = vertx.eventBus().consumer(Addresses.CA_CHANGED, message -> {
+            LOG.info("CA changed: dropping cached leaves");
+            minter.clear();
+        });
+        Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
+                minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
+        Stages stages = new Stages(vertx, options, decider, resolver, guards, dialer, accessLog, interception);
         explicit = new ExplicitListener(vertx, options, stages);
-        return policyChanges.completion()
+        return Future.all(policyChanges.completion(), caChanges.completion())
                 .compose(registered -> explicit.listen())
                 .onSuccess(port -> {
                     ownPorts.add(port);

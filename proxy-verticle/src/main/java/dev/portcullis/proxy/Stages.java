@@ -4,6 +4,7 @@ import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Vertx;
 
@@ -17,7 +18,8 @@ import io.vertx.core.Vertx;
  * @param guards    destination guard per rule
  * @param dialer    upstream connections
  * @param accessLog one record per connection
+ * @param interception what decrypt inspection needs
  */
 public record Stages(Vertx vertx, ProxyOptions options, Decider decider, DestinationResolver resolver,
-                     GuardCache guards, Dialer dialer, AccessLog accessLog) {
+                     GuardCache guards, Dialer dialer, AccessLog accessLog, Interception.Tools interception) {
 }

@@ -15,6 +15,7 @@ public final class AccessRecord {
     public static final String LISTENER = "listener";
     public static final String MODE = "mode";
     public static final String METHOD = "method";
+    public static final String PATH = "path";
     public static final String HOST = "host";
     public static final String PORT = "port";
     public static final String SNI = "sni";
@@ -33,6 +34,9 @@ public final class AccessRecord {
     private final JsonObject fields = new JsonObject();
     private final long startNanos = System.nanoTime();
 
+    private AccessRecord() {
+    }
+
     public AccessRecord(String client, String listener, String mode) {
         fields.put(TIME, Instant.now().toString()).put(CLIENT, client).put(LISTENER, listener).put(MODE, mode);
     }
@@ -43,6 +47,24 @@ public final class AccessRecord {
             fields.put(field, value);
         }
         return this;
+    }
+
+    /** The text value of a field, or {@code null}. */
+    public String get(String field) {
+        Object value = fields.getValue(field);
+        return value == null ? null : value.toString();
+    }
+
+    public boolean has(String field) {
+        return fields.containsKey(field);
+    }
+
+    /** A new record with this one's fields so far, and a fresh start time (one per request in a connection). */
+    public AccessRecord copy() {
+        AccessRecord copy = new AccessRecord();
+        copy.fields.mergeIn(fields);
+        copy.fields.put(TIME, java.time.Instant.now().toString());
+        return copy;
     }
 
     /** The finished record, with the connection's duration. */

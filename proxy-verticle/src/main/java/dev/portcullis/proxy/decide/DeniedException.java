@@ -13,6 +13,13 @@ public final class DeniedException extends RuntimeException {
         this.decision = decision;
     }
 
+    /** A denial by the rule's per-request {@code http} entries rather than by the connection decision. */
+    public DeniedException(Decision decision, String what, String reason) {
+        super(what + " denied by rule '" + decision.rule() + "': " + reason + " (policy " + decision.policyVersion()
+                + ")", null, false, false);
+        this.decision = decision;
+    }
+
     public Decision decision() {
         return decision;
     }

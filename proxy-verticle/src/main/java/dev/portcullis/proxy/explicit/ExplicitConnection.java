@@ -3,13 +3,14 @@ package dev.portcullis.proxy.explicit;
 import dev.portcullis.api.bus.Json;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
+import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.Inspection;
 import dev.portcullis.api.policy.Mode;
 import dev.portcullis.api.policy.Protocol;
 import dev.portcullis.proxy.Stages;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.decide.DeniedException;
-import dev.portcullis.proxy.decide.InspectionUnavailableException;
+import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.request.ForwardedRequest;
 import dev.portcullis.proxy.request.RequestHead;
@@ -54,6 +55,7 @@ final class ExplicitConnection {
     private long headTimer;
     private boolean clientClosed;
     private boolean logged;
+    private Decision decision;
 
     ExplicitConnection(NetSocket client, Stages stages, String listener) {
         this.client = client;
@@ -112,7 +114,7 @@ final class ExplicitConnection {
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), clientIp, listener,
                 Mode.EXPLICIT, connect ? Protocol.TCP : Protocol.HTTP, null);
         stages.decider().decide(question)
-                .compose(decision -> admit(decision, target))
+                .compose(decision -> plainRequestAllowed(decision, head, target).compose(ok -> admit(decision, target)))
                 .compose(addresses -> stages.dialer().dial(addresses, target.port()))
                 .onComplete(dialled -> {
                     if (dialled.failed()) {
@@ -131,13 +133,24 @@ final class ExplicitConnection {
             return Future.failedFuture(new DeniedException(decision, target.host().value() + ":" + target.port()));
         }
         record.put(AccessRecord.INSPECTION, Json.wireName(decision.inspection()));
-        if (decision.inspection() == Inspection.DECRYPT) {
-            return Future.failedFuture(new InspectionUnavailableException("rule '" + decision.rule()
-                    + "' asks for decryption, which this gateway does not perform yet; refusing rather than"
-                    + " passing the traffic uninspected"));
-        }
+        this.decision = decision;
         return stages.resolver().resolve(target.host())
                 .map(addresses -> stages.guards().guardFor(decision).allowed(addresses, target.port()));
+    }
+
+    /**
+     * A plain-HTTP request under a decrypt rule is already readable: its rule's {@code http} entries apply to it
+     * as they would after decryption.
+     */
+    private Future<Void> plainRequestAllowed(Decision decision, RequestHead head, RequestTarget target) {
+        if (head.isConnect() || !decision.allowed() || decision.inspection() != Inspection.DECRYPT) {
+            return Future.succeededFuture();
+        }
+        String path = target.originForm().split("\\?", 2)[0];
+        return stages.interception().policy()
+                .decideHttp(new HttpDecideRequest(target.host().value(), head.method(), path, decision.rule()))
+                .compose(http -> http.allowed() ? Future.<Void>succeededFuture() : Future.failedFuture(
+                        new DeniedException(decision, head.method() + " " + path, http.reason())));
     }
 
     private void tunnel(NetSocket upstream, Buffer forwardedHead, long bodyLength) {
@@ -151,6 +164,13 @@ final class ExplicitConnection {
         Buffer early = parser.rest();
         Buffer first;
         long budget;
+        if (forwardedHead == null && decision.inspection() == Inspection.DECRYPT) {
+            client.write(ESTABLISHED);
+            record.put(AccessRecord.STATUS, 200);
+            new Interception(stages.interception(), client, upstream, decision, record.get(AccessRecord.HOST),
+                    record).start(early).onComplete(ended -> finish(ended.result()));
+            return;
+        }
         if (forwardedHead == null) {
             client.write(ESTABLISHED);
             record.put(AccessRecord.STATUS, 200);

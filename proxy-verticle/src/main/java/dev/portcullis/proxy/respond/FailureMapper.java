@@ -2,7 +2,6 @@ package dev.portcullis.proxy.respond;
 
 import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.proxy.decide.DeniedException;
-import dev.portcullis.proxy.decide.InspectionUnavailableException;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
 import dev.portcullis.proxy.guard.GuardRefusedException;
 import dev.portcullis.proxy.request.BadRequestException;
@@ -22,9 +21,6 @@ public final class FailureMapper {
         }
         if (failure instanceof GuardRefusedException refused) {
             return new ErrorResponse(403, "destination_ip_prohibited", refused.getMessage());
-        }
-        if (failure instanceof InspectionUnavailableException unavailable) {
-            return new ErrorResponse(501, "proxy_configuration_error", unavailable.getMessage());
         }
         if (failure instanceof UpstreamConnectException connect) {
             return connect.timedOut()

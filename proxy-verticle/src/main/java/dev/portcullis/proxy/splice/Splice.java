@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.splice;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -26,6 +27,9 @@ public final class Splice {
     private boolean upstreamInputEnded;
     private int closedChannels;
     private String close;
+    private Channel clientChannel;
+    private Channel upstreamChannel;
+    private RelayHandler fromUpstream;
 
     private Splice() {
     }
@@ -41,19 +45,65 @@ public final class Splice {
      */
     public static Future<SpliceResult> join(NetSocket client, NetSocket upstream, Buffer firstUpstream,
                                             long clientBudget) {
-        Splice splice = new Splice();
         Channel clientChannel = ((NetSocketInternal) client).channelHandlerContext().channel();
         Channel upstreamChannel = ((NetSocketInternal) upstream).channelHandlerContext().channel();
-        RelayHandler fromClient = new RelayHandler(splice, true, clientBudget);
-        RelayHandler fromUpstream = new RelayHandler(splice, false, Long.MAX_VALUE);
+        return join(clientChannel, upstreamChannel,
+                firstUpstream.length() == 0 ? null : Unpooled.wrappedBuffer(firstUpstream.getBytes()), clientBudget);
+    }
+
+    /**
+     * Starts relaying between two channels whose pipelines end in Vert.x's handler (named {@code "handler"}).
+     *
+     * @param firstUpstream bytes that go upstream before anything else, or {@code null}
+     */
+    public static Future<SpliceResult> join(Channel clientChannel, Channel upstreamChannel, ByteBuf firstUpstream,
+                                            long clientBudget) {
+        return openDownstream(clientChannel, upstreamChannel).joinClient(firstUpstream, clientBudget);
+    }
+
+    /**
+     * Relays upstream → client now; the client → upstream direction follows with {@link #joinClient}. This is
+     * how a server-first protocol (SSH) gets its banner to the client while the client's first bytes are still
+     * being examined.
+     */
+    public static Splice openDownstream(Channel clientChannel, Channel upstreamChannel) {
+        Splice splice = new Splice();
+        splice.clientChannel = clientChannel;
+        splice.upstreamChannel = upstreamChannel;
+        splice.fromUpstream = new RelayHandler(splice, false, Long.MAX_VALUE);
+        splice.fromUpstream.peer(clientChannel);
+        install(upstreamChannel, splice.fromUpstream);
+        return splice;
+    }
+
+    /**
+     * Adds the client → upstream direction.
+     *
+     * @param firstUpstream bytes that go upstream before anything else, or {@code null}
+     * @param clientBudget  how many more client bytes may go upstream, {@code Long.MAX_VALUE} for no limit
+     * @return completed when both sockets are closed, with byte counts and who closed first
+     */
+    public Future<SpliceResult> joinClient(ByteBuf firstUpstream, long clientBudget) {
+        RelayHandler fromClient = new RelayHandler(this, true, clientBudget);
         fromClient.peer(upstreamChannel);
-        fromUpstream.peer(clientChannel);
-        install(upstreamChannel, fromUpstream);
-        if (firstUpstream.length() > 0) {
-            upstreamChannel.writeAndFlush(Unpooled.wrappedBuffer(firstUpstream.getBytes()));
+        if (firstUpstream != null) {
+            upstreamChannel.writeAndFlush(firstUpstream);
         }
         install(clientChannel, fromClient);
-        return splice.done.future();
+        return done.future();
+    }
+
+    /** Bytes relayed from the upstream to the client so far. */
+    public long bytesDown() {
+        return bytesDown;
+    }
+
+    /**
+     * Takes the upstream → client relay out again, before TLS to the upstream begins; the splice is then
+     * abandoned and its future never completes.
+     */
+    public void withdraw() {
+        upstreamChannel.pipeline().remove(fromUpstream);
     }
 
     private static void install(Channel channel, RelayHandler relay) {

@@ -1,0 +1,98 @@
+package dev.portcullis.proxy.hello;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslClientHelloHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+
+import java.util.function.Function;
+
+/**
+ * Holds a connection's first bytes until its ClientHello is complete (across records and TCP segments, bounded
+ * in size by Netty's {@link SslClientHelloHandler}), asks {@code decide} what to do, then terminates TLS,
+ * passes the untouched bytes on, or refuses with an alert. Reading stays suspended while the decision is
+ * pending, so nothing the client sends is lost or forwarded early.
+ */
+public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
+
+    /** Pipeline name of this handler. */
+    public static final String NAME = "portcullis-peek";
+    /** Largest ClientHello accepted; a post-quantum key share is ~1.2 KiB, so 16 KiB is generous. */
+    public static final int MAX_CLIENT_HELLO = 16 * 1024;
+
+    private final Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide;
+    private boolean looked;
+
+    /**
+     * @param decide called once, on the channel's event loop, with the parsed hello ({@link ClientHello#NOT_TLS}
+     *               when the first bytes are not TLS); a failed future refuses with {@link TlsAlert#INTERNAL_ERROR}
+     */
+    public ClientHelloPeek(Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide) {
+        super(MAX_CLIENT_HELLO);
+        this.decide = decide;
+    }
+
+    /** Whether a ClientHello (or non-TLS bytes) has arrived and been handed to {@code decide}. */
+    public boolean looked() {
+        return looked;
+    }
+
+    @Override
+    protected Future<PeekOutcome> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) {
+        if (looked) {
+            // After a refusal the decoder may call again while the close is in flight (VERTX-NOTES pitfall 9).
+            return ctx.executor().newFailedFuture(new IllegalStateException("already decided"));
+        }
+        looked = true;
+        ClientHello hello;
+        try {
+            hello = clientHello == null ? ClientHello.NOT_TLS : ClientHelloParser.parse(clientHello);
+        } catch (MalformedClientHelloException e) {
+            return ctx.executor().newSucceededFuture(new PeekOutcome.Refuse(TlsAlert.DECODE_ERROR,
+                    "malformed ClientHello: " + e.getMessage()));
+        }
+        Promise<PeekOutcome> promise = ctx.executor().newPromise();
+        decide.apply(hello).onComplete(decided -> {
+            if (decided.succeeded()) {
+                promise.trySuccess(decided.result());
+            } else {
+                promise.tryFailure(decided.cause());
+            }
+        });
+        return promise;
+    }
+
+    @Override
+    protected void onLookupComplete(ChannelHandlerContext ctx, Future<PeekOutcome> future) {
+        if (!future.isSuccess()) {
+            refuse(ctx, TlsAlert.INTERNAL_ERROR);
+            return;
+        }
+        apply(ctx, future.getNow());
+    }
+
+    /** Carries out an outcome decided without a ClientHello (e.g. the client stayed silent). On the event loop. */
+    public void decideWithoutHello(ChannelHandlerContext ctx, PeekOutcome outcome) {
+        looked = true;
+        apply(ctx, outcome);
+    }
+
+    private void apply(ChannelHandlerContext ctx, PeekOutcome outcome) {
+        if (outcome instanceof PeekOutcome.Terminate terminate) {
+            SslHandler ssl = terminate.context().newHandler(ctx.alloc());
+            ctx.pipeline().replace(this, "ssl", ssl);
+            terminate.afterTls().accept(ctx.pipeline());
+        } else if (outcome instanceof PeekOutcome.Pass) {
+            ctx.pipeline().remove(this);
+        } else if (outcome instanceof PeekOutcome.Refuse refuse) {
+            refuse(ctx, refuse.alert());
+        }
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, int alert) {
+        ctx.writeAndFlush(TlsAlert.fatal(alert)).addListener(ChannelFutureListener.CLOSE);
+    }
+}
