@@ -1,0 +1,105 @@
+package dev.portcullis.proxy.hello;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.vertx.core.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientHelloPeekTest {
+
+    private final List<ClientHello> seen = new ArrayList<>();
+
+    private EmbeddedChannel channel(PeekOutcome outcome) {
+        return new EmbeddedChannel(new ClientHelloPeek(hello -> {
+            seen.add(hello);
+            return Future.succeededFuture(outcome);
+        }));
+    }
+
+    private static ByteBuf readAll(EmbeddedChannel channel) {
+        ByteBuf all = Unpooled.buffer();
+        ByteBuf next;
+        while ((next = channel.readInbound()) != null) {
+            all.writeBytes(next);
+            next.release();
+        }
+        return all;
+    }
+
+    @ParameterizedTest(name = "ClientHello in {0}-byte segments is read once and passed on byte for byte")
+    @ValueSource(ints = {1, 2, 7, 100, 100_000})
+    void fragmentedClientHelloIsPeekedWithoutLosingAByte(int segment) throws Exception {
+        byte[] record = ClientHellos.record("split.example", List.of("http/1.1"));
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+
+        for (int at = 0; at < record.length; at += segment) {
+            channel.writeInbound(Unpooled.wrappedBuffer(record, at, Math.min(segment, record.length - at)));
+        }
+
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).sni()).isEqualTo("split.example");
+        ByteBuf passed = readAll(channel);
+        assertThat(ByteBufUtil.bytes(passed)).isEqualTo(record);
+        assertThat(channel.pipeline().get(ClientHelloPeek.class)).as("peek removes itself").isNull();
+    }
+
+    @Test
+    void plainTextFirstBytesAreReportedAsNotTls() {
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+
+        channel.writeInbound(Unpooled.copiedBuffer("SSH-2.0-OpenSSH_9.2\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(seen).containsExactly(ClientHello.NOT_TLS);
+        assertThat(readAll(channel).toString(StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0-OpenSSH_9.2\r\n");
+    }
+
+    @Test
+    void refusalAnswersWithAFatalAlertAndCloses() throws Exception {
+        EmbeddedChannel channel = channel(new PeekOutcome.Refuse(TlsAlert.UNRECOGNIZED_NAME, "name mismatch"));
+
+        channel.writeInbound(Unpooled.wrappedBuffer(ClientHellos.record("other.example", List.of())));
+
+        ByteBuf alert = channel.readOutbound();
+        assertThat(ByteBufUtil.bytes(alert)).containsExactly(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 112);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(readAll(channel).readableBytes()).as("nothing passed on").isZero();
+    }
+
+    @Test
+    void clientHelloOverTheLimitIsRefusedWithoutAsking() {
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+        ByteBuf huge = Unpooled.buffer();
+        int length = ClientHelloPeek.MAX_CLIENT_HELLO + 100;
+        // One whole 16 KiB record whose handshake message claims more than the limit.
+        huge.writeBytes(new byte[] {0x16, 0x03, 0x01, 0x40, 0x00, 0x01});
+        huge.writeMedium(length);
+        huge.writeZero(0x4000 - 4);
+
+        try {
+            channel.writeInbound(huge);
+        } catch (RuntimeException expected) {
+            // Netty reports the oversized hello as a decoder failure and closes.
+        }
+
+        assertThat(seen).isEmpty();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    /** Copies readable bytes out, as the JDK has no ByteBuf helper. */
+    private static final class ByteBufUtil {
+        static byte[] bytes(ByteBuf buf) {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.getBytes(buf.readerIndex(), bytes);
+            return bytes;
+        }
+    }
+}
