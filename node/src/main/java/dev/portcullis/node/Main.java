@@ -1,0 +1,155 @@
+package dev.portcullis.node;
+
+import dev.portcullis.node.config.ConfigException;
+import dev.portcullis.node.config.ConfigLoader;
+import dev.portcullis.node.config.NodeConfig;
+import dev.portcullis.node.roles.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code java -jar portcullis.jar [--config FILE] [--roles proxy:2,policy:1,dns:1] [--data-dir DIR] [--help]}:
+ * starts one node and prints where it listens.
+ *
+ * <p>Exit codes: 0 after {@code --help}; 1 when the node cannot start (a role failed, the cluster or admin port
+ * cannot be bound); 2 for a bad command line or configuration. A started node runs until SIGTERM/SIGINT, then
+ * undeploys its roles and leaves the cluster before the JVM exits.
+ */
+public final class Main {
+
+    /** How long the shutdown hook waits for the node to close before letting the JVM go. */
+    private static final long SHUTDOWN_SECONDS = 20;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Hazelcast reads its logging type before it reads its config; without this its first lines go to JUL.
+        if (System.getProperty("hazelcast.logging.type") == null) {
+            System.setProperty("hazelcast.logging.type", "slf4j");
+        }
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (UsageException e) {
+            err.println("portcullis: " + e.getMessage());
+            err.print(Arguments.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (arguments.help()) {
+            out.print(Arguments.USAGE);
+            return;
+        }
+        NodeConfig config;
+        try {
+            config = load(arguments);
+            if (config.roles().has(Role.POLICY) && config.policyFileIsDefault()
+                    && SamplePolicy.writeIfMissing(config.policyFile())) {
+                out.println("portcullis: no policy found, wrote a sample to " + config.policyFile()
+                        + " (denies everything but example.com:443; edit it)");
+            }
+        } catch (ConfigException | UncheckedIOException e) {
+            err.println("portcullis: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Future<Node> starting = Node.start(config);
+        // Registered before the start completes, so that a SIGTERM during start-up still leaves cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, err), "portcullis-shutdown"));
+        Node node;
+        try {
+            node = starting.await();
+        } catch (RuntimeException e) {
+            err.println("portcullis: cannot start: " + message(e));
+            System.exit(1);
+            return;
+        }
+        startupLines(node).forEach(out::println);
+    }
+
+    private static NodeConfig load(Arguments arguments) {
+        // vertx-config needs a Vert.x; the clustered one cannot exist before its settings are read.
+        Vertx loader = Vertx.vertx();
+        JsonObject tree;
+        try {
+            tree = ConfigLoader.load(loader, arguments.config()).await();
+        } finally {
+            loader.close().await();
+        }
+        Object section = tree.getValue("node");
+        // A "node" that is not a map is left for validation to name; flags only go into a map.
+        if (section == null || section instanceof JsonObject) {
+            JsonObject node = section == null ? new JsonObject() : (JsonObject) section;
+            if (arguments.roles() != null) {
+                node.put("roles", arguments.roles().spec());
+            }
+            if (arguments.dataDir() != null) {
+                node.put("data-dir", arguments.dataDir().toString());
+            }
+            if (!node.isEmpty()) {
+                tree.put("node", node);
+            }
+        }
+        return NodeConfig.fromJson(tree);
+    }
+
+    /** The start-up report: one line for the node, then one per role and listener. */
+    static List<String> startupLines(Node node) {
+        NodeConfig config = node.config();
+        List<String> lines = new ArrayList<>();
+        lines.add("portcullis: node " + node.id().substring(0, 8) + "… up, roles " + config.roles()
+                + "; cluster '" + config.cluster().name() + "' on " + config.cluster().host() + ", "
+                + node.clusterSize() + (node.clusterSize() == 1 ? " member" : " members"));
+        if (config.roles().has(Role.POLICY)) {
+            lines.add("portcullis: policy " + config.policyFile());
+        }
+        if (config.roles().has(Role.DNS)) {
+            lines.add("portcullis: dns role up");
+        }
+        for (Map.Entry<String, String> listener : node.listeners().entrySet()) {
+            lines.add("portcullis: " + listener.getKey() + " proxy on " + listener.getValue());
+        }
+        if (node.adminPort() >= 0) {
+            lines.add("portcullis: admin on http://" + config.admin().host() + ":" + node.adminPort());
+        }
+        return lines;
+    }
+
+    private static void close(Future<Node> starting, PrintStream err) {
+        Node node;
+        try {
+            node = starting.await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | RuntimeException e) {
+            // Start-up failed or hangs: a failed start has stopped everything itself, and main reports it.
+            return;
+        }
+        try {
+            node.close().await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            err.println("portcullis: node did not stop within " + SHUTDOWN_SECONDS + " s; exiting anyway");
+        } catch (RuntimeException e) {
+            err.println("portcullis: unclean shutdown: " + message(e));
+        }
+    }
+
+    private static String message(Throwable failure) {
+        Throwable shown = failure;
+        // Future.await() wraps checked causes; report what actually went wrong.
+        while (shown.getCause() != null && (shown.getMessage() == null || shown.getClass() == RuntimeException.class)) {
+            shown = shown.getCause();
+        }
+        return shown.getMessage() == null ? shown.toString() : shown.getMessage();
+    }
+}

@@ -1,0 +1,170 @@
+package dev.portcullis.node;
+
+import dev.portcullis.node.admin.AdminServer;
+import dev.portcullis.node.admin.Readiness;
+import dev.portcullis.node.cluster.ClusteredNode;
+import dev.portcullis.node.cluster.MemberRegistry;
+import dev.portcullis.node.config.ConfigException;
+import dev.portcullis.node.config.NodeConfig;
+import dev.portcullis.node.roles.RoleDeployer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A running Portcullis node: a clustered Vert.x with this node's roles deployed, its admin API listening and its
+ * entry in the cluster's member registry. The launcher runs one per JVM; tests run several per JVM.
+ */
+public final class Node {
+
+    /**
+     * {@value}: the local (per Vert.x instance) map where the proxy role publishes its bound listeners, name →
+     * {@code "host:port"} (e.g. {@code "explicit" → "127.0.0.1:3128"}), before its start completes.
+     */
+    public static final String LISTENERS_MAP = "portcullis.listeners";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(3);
+
+    private final NodeConfig config;
+    private final ClusteredNode cluster;
+    private final MemberRegistry registry;
+    private final Map<String, String> listeners;
+    private final int adminPort;
+    private Future<Void> closing;
+
+    private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, Map<String, String> listeners,
+                 int adminPort) {
+        this.config = config;
+        this.cluster = cluster;
+        this.registry = registry;
+        this.listeners = Map.copyOf(listeners);
+        this.adminPort = adminPort;
+    }
+
+    /**
+     * Starts a node: creates the data directory, joins the cluster, deploys the roles, warms up the event-bus
+     * connections to the policy and dns roles, starts the admin API and registers the node in the cluster's
+     * member registry.
+     *
+     * @return a future completed with the running node, or failed with a
+     * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
+     * {@link ConfigException} when the data directory cannot be created, or the cause of a failed cluster join
+     * or admin bind. On failure everything started so far has been stopped again.
+     */
+    public static Future<Node> start(NodeConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            return Future.failedFuture(new ConfigException("cannot create node.data-dir " + config.dataDir()
+                    + ": " + e, e));
+        }
+        return ClusteredNode.join(config.cluster()).compose(cluster -> startOn(config, cluster)
+                .recover(failure -> cluster.vertx().close().transform(ignored -> Future.failedFuture(failure))));
+    }
+
+    private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster) {
+        Vertx vertx = cluster.vertx();
+        MemberRegistry registry = new MemberRegistry(cluster);
+        return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
+                .compose(deployments -> warmUp(vertx))
+                .compose(warm -> config.admin().enabled()
+                        ? new AdminServer(vertx, cluster.nodeId(), registry).listen(config.admin())
+                        .map(HttpServer::actualPort)
+                        : Future.succeededFuture(-1))
+                .compose(adminPort -> {
+                    Node node = new Node(config, cluster, registry, readListeners(vertx), adminPort);
+                    return registry.register(node.registryEntry()).map(node);
+                })
+                .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
+    }
+
+    /**
+     * Asks the policy and dns roles once, wherever they run, and ignores the answer: the first event-bus request
+     * to another node sets up the connection and can take up to a second (VERTX-NOTES §6 pitfall 12), which
+     * would otherwise fall on the first readiness probe or the first proxied connection.
+     */
+    private static Future<Void> warmUp(Vertx vertx) {
+        return new Readiness(vertx, WARM_UP_TIMEOUT).probe()
+                .onSuccess(result -> LOG.debug("warm-up probe: {}", result.encode()))
+                .mapEmpty();
+    }
+
+    private static Map<String, String> readListeners(Vertx vertx) {
+        LocalMap<String, String> published = vertx.sharedData().getLocalMap(LISTENERS_MAP);
+        return new TreeMap<>(published);
+    }
+
+    private JsonObject registryEntry() {
+        JsonObject entry = new JsonObject()
+                .put("roles", config.roles().toJson())
+                .put("clusterHost", config.cluster().host())
+                .put("listeners", new JsonObject(Map.copyOf(listeners)))
+                .put("startedAt", Instant.now().toString());
+        if (adminPort >= 0) {
+            entry.put("admin", "http://" + config.admin().host() + ":" + adminPort);
+        }
+        return entry;
+    }
+
+    /** This node's cluster id (a UUID). */
+    public String id() {
+        return cluster.nodeId();
+    }
+
+    /** The clustered Vert.x instance. */
+    public Vertx vertx() {
+        return cluster.vertx();
+    }
+
+    /** The configuration the node runs with. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** How many members the cluster has now, this node included. */
+    public int clusterSize() {
+        return cluster.liveNodes().size();
+    }
+
+    /** The proxy listeners bound on this node at start, name → {@code "host:port"}; empty without a proxy role. */
+    public Map<String, String> listeners() {
+        return listeners;
+    }
+
+    /** The admin API's bound port, or -1 when it is disabled. */
+    public int adminPort() {
+        return adminPort;
+    }
+
+    /**
+     * Stops the node: removes its registry entry, undeploys the roles, closes the admin API and leaves the cluster.
+     * Calling it again returns the same future.
+     *
+     * @return a future completed once the clustered Vert.x is closed
+     */
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            LOG.info("node {} stopping", id());
+            // A promise without a context: the Vert.x being closed terminates its event loops, so a future bound
+            // to one of them (as the registry's is) could never deliver the completion of close().
+            Promise<Void> closed = Promise.promise();
+            String id = id();
+            registry.unregister().onComplete(ignored -> cluster.vertx().close().onComplete(closed));
+            closing = closed.future().onSuccess(ignored -> LOG.info("node {} stopped", id));
+        }
+        return closing;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.portcullis.node.admin;
+
+import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.bus.ErrorCode;
+import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.api.policy.PolicyClient;
+import dev.portcullis.node.cluster.MemberRegistry;
+import dev.portcullis.node.config.AdminSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+
+/**
+ * The admin HTTP API, on every node:
+ * <ul>
+ *   <li>{@code GET /healthz}: 200 while the node runs;</li>
+ *   <li>{@code GET /readyz}: 200 when the policy and dns roles answer this node within 1 s, else 503 with
+ *       {@code missing} naming the roles that did not ({@link Readiness});</li>
+ *   <li>{@code GET /api/v1/decide?host=&port=&client=}: a policy dry run ({@link DecideHandler});</li>
+ *   <li>{@code GET /api/v1/policy}: the policy role's info (version, rule count, file), 503 without one;</li>
+ *   <li>{@code GET /api/v1/cluster}: the live members with their node ids, roles, admin address and listeners.</li>
+ * </ul>
+ * It has no authentication yet, which is why it binds loopback by default.
+ */
+public final class AdminServer {
+
+    /** How long {@code /api/v1/policy} waits for the policy role. */
+    private static final Duration POLICY_TIMEOUT = Duration.ofSeconds(2);
+
+    private final Vertx vertx;
+    private final String nodeId;
+    private final MemberRegistry members;
+
+    /**
+     * @param nodeId  this node's id, reported by {@code /healthz} and {@code /api/v1/cluster}
+     * @param members the cluster's member registry
+     */
+    public AdminServer(Vertx vertx, String nodeId, MemberRegistry members) {
+        this.vertx = vertx;
+        this.nodeId = nodeId;
+        this.members = members;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @return a future completed with the bound server ({@code actualPort()} tells the port when 0 was asked),
+     * or failed when the address cannot be bound
+     */
+    public Future<HttpServer> listen(AdminSettings settings) {
+        return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
+                .requestHandler(router())
+                .listen();
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        Readiness readiness = new Readiness(vertx, Duration.ofMillis(Readiness.DEFAULT_TIMEOUT_MS));
+        router.get("/healthz").handler(ctx -> Responses.json(ctx, 200,
+                new JsonObject().put("status", "up").put("nodeId", nodeId)));
+        router.get("/readyz").handler(ctx -> readiness.probe().onSuccess(result ->
+                Responses.json(ctx, result.getBoolean("ready") ? 200 : 503, result.put("nodeId", nodeId))));
+        router.get("/api/v1/decide").handler(new DecideHandler(new PolicyClient(vertx)));
+        router.get("/api/v1/policy").handler(this::policyInfo);
+        router.get("/api/v1/cluster").handler(this::cluster);
+        router.route().last().handler(ctx -> Responses.error(ctx, 404, "not-found",
+                "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath(), null));
+        return router;
+    }
+
+    private void policyInfo(RoutingContext ctx) {
+        DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(POLICY_TIMEOUT.toMillis());
+        vertx.eventBus().<JsonObject>request(Addresses.POLICY_INFO, new JsonObject(), delivery).onComplete(answer -> {
+            if (answer.succeeded()) {
+                Responses.json(ctx, 200, answer.result().body());
+            } else {
+                Responses.error(ctx, 503, "policy-unavailable", GatewayException
+                        .fromBus(answer.cause(), ErrorCode.POLICY_UNAVAILABLE, "policy").getMessage(), null);
+            }
+        });
+    }
+
+    private void cluster(RoutingContext ctx) {
+        members.members().onComplete(answer -> {
+            if (answer.succeeded()) {
+                Responses.json(ctx, 200, new JsonObject().put("self", nodeId).put("members", answer.result()));
+            } else {
+                Responses.error(ctx, 503, "cluster-unavailable",
+                        "cannot read the member registry: " + answer.cause().getMessage(), null);
+            }
+        });
+    }
+}

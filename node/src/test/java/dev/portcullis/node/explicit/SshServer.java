@@ -1,0 +1,102 @@
+package dev.portcullis.node.explicit;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OpenSSH server on 127.0.0.1 for one test: its own host key, one authorised client key, no PAM, and
+ * logs on stderr. Fails loudly when sshd or ssh-keygen is missing (.ci/run installs them).
+ */
+final class SshServer implements AutoCloseable {
+
+    private static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    private final Process process;
+    private final int port;
+    private final Path clientKey;
+
+    private SshServer(Process process, int port, Path clientKey) {
+        this.process = process;
+        this.port = port;
+        this.clientKey = clientKey;
+    }
+
+    static SshServer start(Path dir, int port) throws Exception {
+        if (!Files.isExecutable(SSHD)) {
+            throw new IllegalStateException(SSHD + " is missing: apt-get install openssh-server (see .ci/run)");
+        }
+        Path hostKey = dir.resolve("host_ed25519");
+        Path clientKey = dir.resolve("client_ed25519");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        Path authorized = dir.resolve("authorized_keys");
+        Files.copy(Path.of(clientKey + ".pub"), authorized);
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + hostKey,
+                "AuthorizedKeysFile " + authorized,
+                "PidFile none",
+                "UsePAM no",
+                "StrictModes no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes",
+                "PermitRootLogin prohibit-password",
+                "LogLevel ERROR",
+                ""));
+        // sshd running as root insists on its privilege-separation directory.
+        Files.createDirectories(Path.of("/run/sshd"));
+        Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
+        SshServer server = new SshServer(process, port, clientKey);
+        server.awaitListening(dir);
+        return server;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path clientKey() {
+        return clientKey;
+    }
+
+    private void awaitListening(Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
+            }
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                process.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new IllegalStateException("sshd did not listen on " + port + " within 10 s");
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(command + " failed: " + new String(process.getInputStream().readAllBytes()));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

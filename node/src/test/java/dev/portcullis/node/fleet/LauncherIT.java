@@ -1,0 +1,81 @@
+package dev.portcullis.node.fleet;
+
+import dev.portcullis.node.testkit.FreePorts;
+import dev.portcullis.node.testkit.NodeProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The launcher as users meet it: {@code java -jar portcullis.jar} with arguments, environment and signals. */
+@Timeout(180)
+class LauncherIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnknownRoleIsAUsageErrorWithExitCode2() {
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), Map.of(),
+                "--roles", "proxy:2,cache:1")) {
+            assertThat(node.waitForExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(2);
+            assertThat(node.log()).contains("portcullis: --roles: unknown role 'cache'").contains("usage:");
+        }
+    }
+
+    @Test
+    void anInvalidPolicyStopsTheStartWithItsFileAndLine() throws IOException {
+        Path policy = Files.writeString(dir.resolve("bad.yaml"),
+                "version: 1\ndefault: { action: deny }\nrules:\n  - name: x\n    hosts: [a.test]\n    action: allw\n");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                isolated(FreePorts.one(), -1, Map.of("PORTCULLIS_POLICY_FILE", policy.toString())),
+                "--roles", "policy:1")) {
+            assertThat(node.waitForExit(Duration.ofSeconds(60))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(1);
+            assertThat(node.log()).contains("portcullis: cannot start: role policy failed to start: " + policy + ":6:");
+        }
+    }
+
+    @Test
+    void aFirstStartWritesASamplePolicyReportsItsListenersAndStopsCleanlyOnSigterm() {
+        List<Integer> ports = FreePorts.take(2);
+        Path data = dir.resolve("data");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                isolated(ports.get(0), ports.get(1), Map.of()), "--roles", "policy:1,dns:1", "--data-dir",
+                data.toString())) {
+            node.awaitHttp200(ports.get(1), "/readyz", Duration.ofSeconds(60));
+
+            assertThat(data.resolve("policy.yaml")).exists();
+            assertThat(node.log())
+                    .contains("portcullis: no policy found, wrote a sample to " + data.resolve("policy.yaml"))
+                    .containsPattern("portcullis: node [0-9a-f]{8}… up, roles policy:1 dns:1")
+                    .contains("portcullis: policy " + data.resolve("policy.yaml"))
+                    .contains("portcullis: admin on http://127.0.0.1:" + ports.get(1));
+
+            int exit = node.stop(Duration.ofSeconds(30));
+
+            // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
+            assertThat(exit).isEqualTo(143);
+            assertThat(node.log()).contains("stopped").doesNotContain("Exception");
+        }
+    }
+
+    /** Environment that keeps a launcher test off the default ports and out of other clusters. */
+    private static Map<String, String> isolated(int clusterPort, int adminPort, Map<String, String> more) {
+        Map<String, String> env = new java.util.HashMap<>(more);
+        env.put("PORTCULLIS_CLUSTER_NAME", "launcher-it-" + UUID.randomUUID());
+        env.put("PORTCULLIS_CLUSTER_PORT", Integer.toString(clusterPort));
+        env.put("PORTCULLIS_ADMIN_PORT", Integer.toString(adminPort));
+        return env;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.portcullis.node.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node running in its own JVM from the built jar ({@code java -jar portcullis.jar ARGS}), for fleet tests:
+ * stdout and stderr go to a log file, {@link #awaitHealthy} waits for its admin API, and it can be stopped
+ * cleanly (SIGTERM) or killed (SIGKILL). Always {@link #close()} it (try-with-resources or {@code @AfterAll}).
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    /** The jar failsafe passes in as the system property {@code portcullis.jar}. */
+    public static Path builtJar() {
+        String jar = System.getProperty("portcullis.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property portcullis.jar must name the built jar (run the *IT "
+                    + "tests with failsafe after package), was " + jar);
+        }
+        return Path.of(jar);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final Path log;
+
+    private NodeProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java -jar jar args...} in {@code workDir}, output appended to {@code log}.
+     *
+     * @param env extra environment variables (e.g. {@code PORTCULLIS_ROLES}), may be empty
+     */
+    public static NodeProcess start(Path jar, Path workDir, Path log, java.util.Map<String, String> env,
+                                    String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        try {
+            return new NodeProcess(builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Waits until {@code GET http://127.0.0.1:adminPort/path} answers 200.
+     *
+     * @throws AssertionError with the end of the log when it does not within {@code timeout} or the process exits
+     */
+    public void awaitHttp200(int adminPort, String path, Duration timeout) {
+        URI uri = URI.create("http://127.0.0.1:" + adminPort + path);
+        try {
+            Poll.until(timeout, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("node exited with " + process.exitValue() + "; log:\n" + logTail());
+                }
+                return status(uri);
+            }, status -> status == 200, uri + " answers 200");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlog:\n" + logTail(), e);
+        }
+    }
+
+    /** Waits until {@code /healthz} answers 200 on the node's admin port. */
+    public void awaitHealthy(int adminPort, Duration timeout) {
+        awaitHttp200(adminPort, "/healthz", timeout);
+    }
+
+    private static int status(URI uri) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILL, as a crash would; waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(10));
+    }
+
+    /**
+     * SIGTERM, as an operator would; waits for the node's shutdown hook to finish.
+     *
+     * @return the exit code
+     * @throws AssertionError when the process does not exit within {@code timeout}
+     */
+    public int stop(Duration timeout) {
+        process.destroy();
+        if (!waitForExit(timeout)) {
+            throw new AssertionError("node did not exit within " + timeout + " of SIGTERM; log:\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the process to exit by itself (e.g. after a start failure); {@code false} on timeout. */
+    public boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The exit code; only valid after the process exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** The whole log so far. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private String logTail() {
+        String text = log();
+        return text.length() <= 4000 ? text : "..." + text.substring(text.length() - 4000);
+    }
+
+    /** Kills the process if it still runs. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.portcullis.node.testkit;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An upstream server for tests on {@code 127.0.0.1} and an ephemeral port: HTTPS with a leaf from its own
+ * {@link TestCa} for the given names, or plain HTTP.
+ *
+ * <p>It answers:
+ * <ul>
+ *   <li>{@code GET /} with {@code "hello from <name>"} ({@link #body()}), where name is the first name given;</li>
+ *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
+ *   <li>anything else with 404.</li>
+ * </ul>
+ * It counts the TCP connections it accepted ({@link #connections()}), so a test can assert that a denied request
+ * never reached it; a connection counts as soon as it is accepted, whether or not any byte or TLS handshake
+ * follows.
+ *
+ * <p>Start and close from a test thread (they block), never from an event loop.
+ */
+public final class TestOrigin implements AutoCloseable {
+
+    private static final int CHUNK = 64 * 1024;
+    private static final long MAX_BYTES = 1L << 30;
+
+    private final String name;
+    private final TestCa ca;
+    private final HttpServer server;
+    private final NetServer front;
+    private final NetClient relay;
+    private final AtomicInteger connections;
+
+    private TestOrigin(String name, TestCa ca, HttpServer server, NetServer front, NetClient relay,
+                       AtomicInteger connections) {
+        this.name = name;
+        this.ca = ca;
+        this.server = server;
+        this.front = front;
+        this.relay = relay;
+        this.connections = connections;
+    }
+
+    /** Starts an HTTPS origin with a new test CA and a leaf for {@code names} (the first is its name). */
+    public static TestOrigin https(Vertx vertx, String... names) {
+        return https(vertx, TestCa.create("Portcullis Test Origin CA"), names);
+    }
+
+    /** Starts an HTTPS origin whose leaf for {@code names} is issued by {@code ca}. */
+    public static TestOrigin https(Vertx vertx, TestCa ca, String... names) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setKeyCertOptions(ca.issue(names).keyCertOptions());
+        return start(vertx, options, names[0], ca);
+    }
+
+    /**
+     * Starts an HTTPS origin serving {@code leaf} as is (e.g. {@link TestCa#selfSigned} or an expired leaf);
+     * {@link #ca()} is {@code null} then.
+     */
+    public static TestOrigin https(Vertx vertx, TestCa.Leaf leaf, String name) {
+        HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(leaf.keyCertOptions());
+        return start(vertx, options, name, null);
+    }
+
+    /** Starts a plain-HTTP origin called {@code name}. */
+    public static TestOrigin http(Vertx vertx, String name) {
+        return start(vertx, new HttpServerOptions(), name, null);
+    }
+
+    private static TestOrigin start(Vertx vertx, HttpServerOptions options, String name, TestCa ca) {
+        String body = "hello from " + name;
+        HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
+                .requestHandler(request -> answer(request, body))
+                .listen()
+                .await();
+        // An HttpServer reports a connection only after its TLS handshake, so a peer that connects and sends
+        // nothing (or no TLS) would go unseen. A plain TCP front counts every accept and relays the bytes.
+        AtomicInteger connections = new AtomicInteger();
+        NetClient relay = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+        NetServer front = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
+                        .setTcpNoDelay(true))
+                .connectHandler(inbound -> {
+                    connections.incrementAndGet();
+                    inbound.pause();
+                    relay.connect(server.actualPort(), "127.0.0.1").onComplete(connected -> {
+                        if (connected.failed()) {
+                            inbound.close();
+                            return;
+                        }
+                        NetSocket outbound = connected.result();
+                        outbound.pipeTo(inbound);
+                        inbound.pipeTo(outbound);
+                    });
+                })
+                .listen()
+                .await();
+        return new TestOrigin(name, ca, server, front, relay, connections);
+    }
+
+    private static void answer(HttpServerRequest request, String body) {
+        String path = request.path();
+        HttpServerResponse response = request.response();
+        if (path.equals("/")) {
+            response.putHeader("content-type", "text/plain").end(body);
+        } else if (path.startsWith("/bytes/")) {
+            long size = parseSize(path.substring("/bytes/".length()));
+            if (size < 0) {
+                response.setStatusCode(400).end("size must be 0-" + MAX_BYTES);
+            } else {
+                response.putHeader("content-length", Long.toString(size))
+                        .putHeader("content-type", "application/octet-stream");
+                stream(response, size);
+            }
+        } else {
+            response.setStatusCode(404).end("not found");
+        }
+    }
+
+    private static long parseSize(String text) {
+        try {
+            long size = Long.parseLong(text);
+            return size >= 0 && size <= MAX_BYTES ? size : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Writes {@code remaining} bytes with back-pressure: pause on a full write queue, go on when it drains. */
+    private static void stream(HttpServerResponse response, long remaining) {
+        while (remaining > 0) {
+            int size = (int) Math.min(CHUNK, remaining);
+            response.write(pattern(size));
+            remaining -= size;
+            if (response.writeQueueFull()) {
+                long left = remaining;
+                response.drainHandler(ignored -> stream(response, left));
+                return;
+            }
+        }
+        response.end();
+    }
+
+    private static Buffer pattern(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        return Buffer.buffer(bytes);
+    }
+
+    /** The bound port on 127.0.0.1. */
+    public int port() {
+        return front.actualPort();
+    }
+
+    /** The first name the origin was started with. */
+    public String name() {
+        return name;
+    }
+
+    /** What {@code GET /} answers: {@code "hello from <name>"}. */
+    public String body() {
+        return "hello from " + name;
+    }
+
+    /** The CA that issued the origin's certificate, or {@code null} for plain HTTP and given leaves. */
+    public TestCa ca() {
+        return ca;
+    }
+
+    /** PEM of the CA that issued the origin's certificate. */
+    public String caPem() {
+        return requireCa().certPem();
+    }
+
+    /** A temporary file holding {@link #caPem()}, for {@code curl --cacert}. */
+    public Path caFile() {
+        return requireCa().certFile();
+    }
+
+    /** How many connections the origin has accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    private TestCa requireCa() {
+        if (ca == null) {
+            throw new IllegalStateException("origin " + name + " has no test CA (plain HTTP or a given leaf)");
+        }
+        return ca;
+    }
+
+    /** Stops listening and closes open connections; blocks until done. */
+    @Override
+    public void close() {
+        front.close().await();
+        relay.close().await();
+        server.close().await();
+    }
+}
