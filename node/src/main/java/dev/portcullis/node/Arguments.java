@@ -13,14 +13,15 @@ import java.nio.file.Path;
  * @param dataDir the data directory, or {@code null} to take it from the configuration
  * @param help    whether {@code --help} was asked for
  */
-record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help) {
+record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, boolean exportCa) {
 
     static final String USAGE = """
-            usage: java -jar portcullis.jar [--config FILE] [--roles ROLES] [--data-dir DIR]
+            usage: java -jar portcullis.jar [--config FILE] [--roles ROLES] [--data-dir DIR] [--export-ca]
               --config FILE     YAML configuration (default: none, built-in defaults)
               --roles ROLES     roles and instance counts, e.g. proxy:2,policy:1,dns:1
-                                (roles: policy, dns, proxy; default: all, one instance each)
+                                (roles: policy, dns, ca, proxy; default: all, one instance each)
               --data-dir DIR    where the policy file and access log live (default: ./portcullis-data)
+              --export-ca       print the root CA certificate (PEM) clients must trust, and exit
               --help            print this and exit
             Environment overrides: PORTCULLIS_ROLES, PORTCULLIS_DATA_DIR, PORTCULLIS_CLUSTER_NAME,
               PORTCULLIS_CLUSTER_HOST, PORTCULLIS_CLUSTER_PORT, PORTCULLIS_CLUSTER_MEMBERS,
@@ -40,6 +41,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help) {
         RoleCounts roles = null;
         Path dataDir = null;
         boolean help = false;
+        boolean exportCa = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -51,6 +53,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help) {
             }
             switch (name) {
                 case "--help", "-h" -> help = true;
+                case "--export-ca" -> exportCa = true;
                 case "--config" -> {
                     value = value != null ? value : next(args, ++i, name);
                     config = Path.of(once(config, name, nonEmpty(name, value)));
@@ -71,7 +74,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help) {
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        return new Arguments(config, roles, dataDir, help);
+        return new Arguments(config, roles, dataDir, help, exportCa);
     }
 
     private static String next(String[] args, int index, String name) {

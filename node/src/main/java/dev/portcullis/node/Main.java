@@ -1,5 +1,7 @@
 package dev.portcullis.node;
 
+import dev.portcullis.ca.CaExport;
+import dev.portcullis.ca.CaOptions;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.ConfigLoader;
 import dev.portcullis.node.config.NodeConfig;
@@ -65,6 +67,10 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (arguments.exportCa()) {
+            System.exit(exportCa(config, out, err));
+            return;
+        }
         Future<Node> starting = Node.start(config);
         // Registered before the start completes, so that a SIGTERM during start-up still leaves cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, err), "portcullis-shutdown"));
@@ -77,6 +83,17 @@ public final class Main {
             return;
         }
         startupLines(node).forEach(out::println);
+    }
+
+    /** Prints the root certificate of the CA the configuration names (never a key); 0 on success, 1 otherwise. */
+    private static int exportCa(NodeConfig config, PrintStream out, PrintStream err) {
+        try {
+            out.print(CaExport.rootPem(new CaOptions(config.sections().get(Role.CA))));
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("portcullis: cannot export the CA certificate: " + message(e));
+            return 1;
+        }
     }
 
     private static NodeConfig load(Arguments arguments) {
@@ -117,6 +134,11 @@ public final class Main {
         }
         if (config.roles().has(Role.DNS)) {
             lines.add("portcullis: dns role up");
+        }
+        if (config.roles().has(Role.CA)) {
+            lines.add("portcullis: ca role up; clients of decrypted connections trust "
+                    + (node.adminPort() >= 0 ? "http://" + config.admin().host() + ":" + node.adminPort() + "/ca.pem"
+                    : "the output of --export-ca"));
         }
         for (Map.Entry<String, String> listener : node.listeners().entrySet()) {
             lines.add("portcullis: " + listener.getKey() + " proxy on " + listener.getValue());

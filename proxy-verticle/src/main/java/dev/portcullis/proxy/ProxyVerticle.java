@@ -17,6 +17,7 @@ import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,8 @@ public class ProxyVerticle extends VerticleBase {
     private ExplicitListener explicit;
     private AccessLog accessLog;
     private MessageConsumer<Object> policyChanges;
-    private MessageConsumer<Object> caChanges;
+    private MessageConsumer<JsonObject> caChanges;
+    private String caFingerprint;
     /** A minted context is reused this long (leaves live 7 days; a CA change clears them at once). */
     private static final Duration LEAF_KEEP = Duration.ofHours(12);
 
@@ -79,9 +81,16 @@ public class ProxyVerticle extends VerticleBase {
         GuardCache guards = new GuardCache(classifier, ownPorts);
         LeafMinter minter = new LeafMinter(vertx, new CaClient(vertx, options.getCaTimeout()),
                 options.getLeafCacheSize(), LEAF_KEEP);
-        caChanges = vertx.eventBus().consumer(Addresses.CA_CHANGED, message -> {
-            LOG.info("CA changed: dropping cached leaves");
-            minter.clear();
+        caChanges = vertx.eventBus().<JsonObject>consumer(Addresses.CA_CHANGED, message -> {
+            // Every ca instance announces its CA when it starts; only a different CA makes our leaves stale.
+            String fingerprint = message.body().getString("fingerprintSha256");
+            if (fingerprint != null && !fingerprint.equals(caFingerprint)) {
+                if (caFingerprint != null) {
+                    LOG.info("CA changed to {}: dropping cached leaves", fingerprint);
+                }
+                caFingerprint = fingerprint;
+                minter.clear();
+            }
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
                 minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());

@@ -22,6 +22,8 @@ public final class Addresses {
     public static final String CA_SIGN = "portcullis.ca.sign.v1";
     /** Request/reply: {@code {}} → {@code CaRoot}. Served by the ca role. */
     public static final String CA_ROOT = "portcullis.ca.root.v1";
+    /** Request/reply: {@code {}} → {@code {fingerprint, subject, notAfter, signed, cacheHits, ...}} of one ca instance. */
+    public static final String CA_INFO = "portcullis.ca.info.v1";
     /** Publish: {@code CaRoot} of a CA that has just come into force; proxies drop every cached leaf. */
     public static final String CA_CHANGED = "portcullis.ca.changed";
     /** Publish: one access record per connection, for whoever wants to collect them. */

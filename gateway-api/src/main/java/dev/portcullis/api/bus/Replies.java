@@ -19,7 +19,8 @@ public final class Replies {
         } else if (failure instanceof IllegalArgumentException) {
             fail(message, ErrorCode.BAD_REQUEST, failure.getMessage());
         } else {
-            fail(message, ErrorCode.INTERNAL, String.valueOf(failure.getMessage()));
+            // A foreign exception's text may carry anything (a key, a path); the caller gets only its kind.
+            fail(message, ErrorCode.INTERNAL, "internal error (" + failure.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.node.admin;
 
 import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.api.policy.PolicyClient;
@@ -70,6 +71,7 @@ public final class AdminServer {
         router.get("/api/v1/decide").handler(new DecideHandler(new PolicyClient(vertx)));
         router.get("/api/v1/policy").handler(this::policyInfo);
         router.get("/api/v1/cluster").handler(this::cluster);
+        router.get("/ca.pem").handler(this::caRoot);
         router.route().last().handler(ctx -> Responses.error(ctx, 404, "not-found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath(), null));
         return router;
@@ -83,6 +85,19 @@ public final class AdminServer {
             } else {
                 Responses.error(ctx, 503, "policy-unavailable", GatewayException
                         .fromBus(answer.cause(), ErrorCode.POLICY_UNAVAILABLE, "policy").getMessage(), null);
+            }
+        });
+    }
+
+    /** The root clients of decrypted connections must trust; a certificate only, never a key. */
+    private void caRoot(RoutingContext ctx) {
+        new CaClient(vertx).root().onComplete(answer -> {
+            if (answer.succeeded()) {
+                ctx.response().putHeader("content-type", "application/x-pem-file")
+                        .putHeader("x-portcullis-fingerprint-sha256", answer.result().fingerprintSha256())
+                        .end(answer.result().rootPem());
+            } else {
+                Responses.error(ctx, 503, "ca-unavailable", answer.cause().getMessage(), null);
             }
         });
     }

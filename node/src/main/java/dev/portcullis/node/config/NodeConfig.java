@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * A node's validated configuration. The YAML shape, with the defaults:
  * <pre>
- * node:    { roles: "policy:1,dns:1,proxy:1", data-dir: ./portcullis-data }
+ * node:    { roles: "policy:1,dns:1,ca:1,proxy:1", data-dir: ./portcullis-data }
  * cluster: { name: portcullis, host: 127.0.0.1, port: 5701, members: ["127.0.0.1:5701"] }
  * admin:   { host: 127.0.0.1, port: 9191 }      # port -1 disables, 0 picks a free port
  * policy:  { file: &lt;data-dir&gt;/policy.yaml, ... }        # given verbatim to the policy role
@@ -31,10 +31,11 @@ import java.util.Set;
  * @param admin   where the admin API listens
  * @param policy  the policy role's config
  * @param dns     the dns role's config
+ * @param ca      the ca role's config
  * @param proxy   the proxy role's config
  */
 public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster, AdminSettings admin,
-                         JsonObject policy, JsonObject dns, JsonObject proxy) {
+                         JsonObject policy, JsonObject dns, JsonObject ca, JsonObject proxy) {
 
     /** {@value} */
     public static final String DEFAULT_DATA_DIR = "./portcullis-data";
@@ -43,11 +44,12 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
     /** {@value}: the access log's name in the data directory when {@code proxy.access-log.file} is not set. */
     public static final String ACCESS_LOG_NAME = "access.log";
 
-    private static final List<String> SECTIONS = List.of("node", "cluster", "admin", "policy", "dns", "proxy");
+    private static final List<String> SECTIONS = List.of("node", "cluster", "admin", "policy", "dns", "ca", "proxy");
 
     public NodeConfig {
         policy = policy.copy();
         dns = dns.copy();
+        ca = ca.copy();
         proxy = proxy.copy();
     }
 
@@ -103,6 +105,10 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
             policy.put("file", dataDir.resolve(POLICY_FILE_NAME).toString());
         }
         JsonObject dns = ConfigReader.object(merged, Role.DNS.key()).copy();
+        JsonObject ca = ConfigReader.object(merged, Role.CA.key()).copy();
+        if (ca.getValue("data-dir") == null) {
+            ca.put("data-dir", dataDir.toString());
+        }
         JsonObject proxy = ConfigReader.object(merged, Role.PROXY.key()).copy();
         Object accessLog = proxy.getValue("access-log");
         if (accessLog == null) {
@@ -110,7 +116,7 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
         } else if (accessLog instanceof JsonObject log && log.getValue("file") == null) {
             log.put("file", dataDir.resolve(ACCESS_LOG_NAME).toString());
         }
-        return new NodeConfig(roles, dataDir, clusterSettings, adminSettings, policy, dns, proxy);
+        return new NodeConfig(roles, dataDir, clusterSettings, adminSettings, policy, dns, ca, proxy);
     }
 
     /** The config section each role gets as its {@code config()}. */
@@ -118,6 +124,7 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
         Map<Role, JsonObject> sections = new EnumMap<>(Role.class);
         sections.put(Role.POLICY, policy.copy());
         sections.put(Role.DNS, dns.copy());
+        sections.put(Role.CA, ca.copy());
         sections.put(Role.PROXY, proxy.copy());
         return sections;
     }
@@ -134,6 +141,6 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
 
     /** The same configuration with other roles, e.g. from {@code --roles}. */
     public NodeConfig withRoles(RoleCounts newRoles) {
-        return new NodeConfig(newRoles, dataDir, cluster, admin, policy, dns, proxy);
+        return new NodeConfig(newRoles, dataDir, cluster, admin, policy, dns, ca, proxy);
     }
 }

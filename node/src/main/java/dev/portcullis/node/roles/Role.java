@@ -1,5 +1,6 @@
 package dev.portcullis.node.roles;
 
+import dev.portcullis.ca.CaVerticle;
 import dev.portcullis.dns.DnsVerticle;
 import dev.portcullis.policy.PolicyVerticle;
 import dev.portcullis.proxy.ProxyVerticle;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * A role a node can run. Each role is one verticle from its own module that takes the config section of the
- * same name ({@code policy:}, {@code dns:}, {@code proxy:}) as its {@code config()}.
+ * same name ({@code policy:}, {@code dns:}, {@code ca:}, {@code proxy:}) as its {@code config()}.
  *
  * <p>Declaration order is deployment order: the proxy comes last so that, on a node that runs everything, the
  * policy and dns roles are answering before the first connection is accepted.
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
 public enum Role {
     POLICY("policy", PolicyVerticle::new),
     DNS("dns", DnsVerticle::new),
+    CA("ca", CaVerticle::new),
     PROXY("proxy", ProxyVerticle::new);
 
     private final String key;
@@ -56,10 +58,6 @@ public enum Role {
             if (role.key.equals(wanted)) {
                 return role;
             }
-        }
-        if (wanted.equals("ca")) {
-            throw new IllegalArgumentException("role 'ca' is not available yet (known roles: "
-                    + String.join(", ", keys()) + ")");
         }
         throw new IllegalArgumentException("unknown role '" + name.trim() + "' (known roles: "
                 + String.join(", ", keys()) + ")");

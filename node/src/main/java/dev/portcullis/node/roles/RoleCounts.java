@@ -19,7 +19,7 @@ public final class RoleCounts {
     public static final int MAX_INSTANCES = 64;
 
     /** Every role, one instance each: the embedded single-node default. */
-    public static final RoleCounts ALL = parse("policy:1,dns:1,proxy:1");
+    public static final RoleCounts ALL = parse("policy:1,dns:1,ca:1,proxy:1");
 
     private final Map<Role, Integer> counts;
 

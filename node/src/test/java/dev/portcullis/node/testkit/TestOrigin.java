@@ -13,6 +13,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,15 +44,17 @@ public final class TestOrigin implements AutoCloseable {
     private final NetServer front;
     private final NetClient relay;
     private final AtomicInteger connections;
+    private final List<String> requests;
 
     private TestOrigin(String name, TestCa ca, HttpServer server, NetServer front, NetClient relay,
-                       AtomicInteger connections) {
+                       AtomicInteger connections, List<String> requests) {
         this.name = name;
         this.ca = ca;
         this.server = server;
         this.front = front;
         this.relay = relay;
         this.connections = connections;
+        this.requests = requests;
     }
 
     /** Starts an HTTPS origin with a new test CA and a leaf for {@code names} (the first is its name). */
@@ -82,8 +86,12 @@ public final class TestOrigin implements AutoCloseable {
 
     private static TestOrigin start(Vertx vertx, HttpServerOptions options, String name, TestCa ca) {
         String body = "hello from " + name;
+        List<String> requests = new CopyOnWriteArrayList<>();
         HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
-                .requestHandler(request -> answer(request, body))
+                .requestHandler(request -> {
+                    requests.add(request.method().name() + " " + request.path());
+                    answer(request, body);
+                })
                 .listen()
                 .await();
         // An HttpServer reports a connection only after its TLS handshake, so a peer that connects and sends
@@ -107,7 +115,7 @@ public final class TestOrigin implements AutoCloseable {
                 })
                 .listen()
                 .await();
-        return new TestOrigin(name, ca, server, front, relay, connections);
+        return new TestOrigin(name, ca, server, front, relay, connections, requests);
     }
 
     private static void answer(HttpServerRequest request, String body) {
@@ -189,6 +197,11 @@ public final class TestOrigin implements AutoCloseable {
     /** A temporary file holding {@link #caPem()}, for {@code curl --cacert}. */
     public Path caFile() {
         return requireCa().certFile();
+    }
+
+    /** The requests the origin has answered so far, as "METHOD /path". */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     /** How many connections the origin has accepted so far. */

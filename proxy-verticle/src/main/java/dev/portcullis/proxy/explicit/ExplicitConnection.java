@@ -220,7 +220,10 @@ final class ExplicitConnection {
         }
         stage = Stage.DONE;
         logged = true;
-        record.put(AccessRecord.REASON, reason);
+        if (!record.has(AccessRecord.REASON)) {
+            // A stage that refused already said why; "closed" would only hide it.
+            record.put(AccessRecord.REASON, reason);
+        }
         stages.accessLog().write(record.finish());
     }
 

@@ -1,0 +1,297 @@
+package dev.portcullis.node.intercept;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.portcullis.api.ca.CaClient;
+import dev.portcullis.api.ca.CaRoot;
+import dev.portcullis.ca.CaVerticle;
+import dev.portcullis.node.testkit.Curl;
+import dev.portcullis.node.testkit.TestCa;
+import dev.portcullis.node.testkit.TestCluster;
+import dev.portcullis.node.testkit.TestOrigin;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Decrypt inspection end to end: real TLS on both sides (an origin with its own test CA that the gateway is
+ * told to trust), a ca role on its own node, a proxy on another, real curl and Java HttpClient.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DecryptInspectionTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Vertx vertx;
+    private static TestCa originCa;
+    private static TestOrigin origin;
+    private static TestOrigin expired;
+    private static TestOrigin selfSigned;
+    private static TestOrigin wrongName;
+    private static TestCluster cluster;
+    private static int proxyPort;
+    private static Path rootFile;
+    private static X509Certificate root;
+    private static Path accessLog;
+    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        LOGS.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
+        vertx = Vertx.vertx();
+        originCa = TestCa.create("Decrypt Test Origin CA");
+        origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test");
+        expired = TestOrigin.https(vertx, originCa.issueExpired("expired.test"), "expired.test");
+        selfSigned = TestOrigin.https(vertx, TestCa.selfSigned("selfsigned.test"), "selfsigned.test");
+        wrongName = TestOrigin.https(vertx, originCa.issue("somewhere-else.test"), "wrongname.test");
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                version: 1
+                default: { action: deny }
+                rules:
+                  - name: inspected
+                    hosts: [secure.test, fresh.test, expired.test, selfsigned.test, wrongname.test]
+                    action: allow
+                    inspection: decrypt
+                    destinations: [127.0.0.1/32]
+                    http:
+                      - { methods: [GET], paths: ["/", "/bytes/**"], action: allow }
+                      - { paths: ["/admin/**"], action: deny }
+                  - name: spliced
+                    hosts: [plain.test]
+                    action: allow
+                    destinations: [127.0.0.1/32]
+                """);
+        JsonObject statics = new JsonObject();
+        for (String name : List.of("secure.test", "fresh.test", "plain.test", "expired.test", "selfsigned.test",
+                "wrongname.test")) {
+            statics.put(name, new JsonArray().add("127.0.0.1"));
+        }
+        accessLog = dir.resolve("access.log");
+        cluster = TestCluster.start(
+                TestCluster.node("policy:1,dns:1")
+                        .section("policy", new JsonObject().put("file", policy.toString()))
+                        .section("dns", new JsonObject().put("static", statics)),
+                TestCluster.node("ca:1").section("ca", new JsonObject().put("data-dir", dir.resolve("ca").toString())),
+                TestCluster.node("proxy:1").section("proxy", new JsonObject()
+                        .put("upstream-ca-file", originCa.certFile().toString())
+                        .put("access-log", new JsonObject().put("file", accessLog.toString()))));
+        proxyPort = cluster.listenerPort(2, "explicit");
+        CaRoot caRoot = new CaClient(cluster.node(2).vertx()).root().await();
+        rootFile = dir.resolve("portcullis-root.pem");
+        Files.writeString(rootFile, caRoot.rootPem());
+        root = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(caRoot.rootPem().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @AfterAll
+    static void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+        if (cluster != null) {
+            cluster.close();
+        }
+        for (TestOrigin server : new TestOrigin[] {origin, expired, selfSigned, wrongName}) {
+            if (server != null) {
+                server.close();
+            }
+        }
+        if (vertx != null) {
+            vertx.close().await();
+        }
+    }
+
+    private static String url(TestOrigin server, String name, String path) {
+        return "https://" + name + ":" + server.port() + path;
+    }
+
+    private static long signedSoFar() {
+        return cluster.node(2).vertx().eventBus().<JsonObject>request(CaVerticle.INFO_ADDRESS, new JsonObject())
+                .await().body().getLong("signed");
+    }
+
+    private static HttpClient clientTrustingOnly(X509Certificate trusted) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("root", trusted);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder()
+                .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
+                .sslContext(context)
+                .connectTimeout(Duration.ofSeconds(10))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    @Test
+    @Order(1)
+    void curlTrustingThePortcullisRootGetsTheOriginsBody() {
+        Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
+
+        assertThat(result.stderr()).isEmpty();
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.body()).isEqualTo("hello from secure.test");
+    }
+
+    @Test
+    @Order(2)
+    void theCertificateTheClientSeesIsMintedByThePortcullisRootForTheOriginsName() throws Exception {
+        HttpResponse<String> response = clientTrustingOnly(root).send(
+                HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        X509Certificate leaf = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+        assertThat(response.body()).isEqualTo("hello from secure.test");
+        assertThat(leaf.getIssuerX500Principal()).isEqualTo(root.getSubjectX500Principal());
+        leaf.verify(root.getPublicKey());
+        assertThat(leaf.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList())
+                .contains("secure.test");
+    }
+
+    @Test
+    @Order(3)
+    void urlRulesAllowAndDenyRequestByRequestOnOneKeptAliveConnection() throws Exception {
+        HttpClient client = clientTrustingOnly(root);
+        int connectionsBefore = origin.connections();
+
+        int first = client.send(HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/"))).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpResponse<String> denied = client.send(
+                HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/admin/users"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> notListed = client.send(HttpRequest.newBuilder(URI.create(url(origin, "secure.test",
+                "/bytes/5"))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bytes = client.send(
+                HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/bytes/100000"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first).isEqualTo(200);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("inspected");
+        assertThat(notListed.statusCode()).isEqualTo(403);
+        assertThat(bytes.statusCode()).isEqualTo(200);
+        assertThat(bytes.body()).hasSize(100_000);
+        assertThat(origin.requests()).doesNotContain("GET /admin/users", "DELETE /bytes/5");
+        assertThat(origin.connections() - connectionsBefore).as("one upstream connection for all four requests")
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void aHostHeaderNamingAnotherHostIsRefused421AndNeverReachesTheOrigin() {
+        int requestsBefore = origin.requests().size();
+
+        Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile).option("-H", "Host: evil.test")
+                .get(url(origin, "secure.test", "/"));
+
+        assertThat(result.status()).isEqualTo(421);
+        assertThat(result.body()).contains("domain fronting");
+        assertThat(origin.requests()).hasSize(requestsBefore);
+    }
+
+    @ParameterizedTest(name = "an origin whose certificate is {0} fails the client, names the reason, mints nothing")
+    @CsvSource({"expired, expired.test, has expired", "self-signed, selfsigned.test, not trusted",
+            "for another name, wrongname.test, does not name"})
+    @Order(5)
+    void unverifiableOriginsFailTheClientAndNothingIsMinted(String what, String name, String reason)
+            throws Exception {
+        TestOrigin server = switch (name) {
+            case "expired.test" -> expired;
+            case "selfsigned.test" -> selfSigned;
+            default -> wrongName;
+        };
+        long signedBefore = signedSoFar();
+
+        Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(server, name, "/"));
+
+        assertThat(result.exitCode()).as(result.stderr()).isNotZero();
+        assertThat(result.status()).isNotEqualTo(200);
+        assertThat(server.requests()).isEmpty();
+        assertThat(signedSoFar()).as("no leaf minted for an unverified server").isEqualTo(signedBefore);
+        assertThat(accessRecordsFor(name)).anySatisfy(line -> assertThat(line).contains(reason));
+    }
+
+    @Test
+    @Order(6)
+    void noPrivateKeyMaterialReachesTheLogs() throws Exception {
+        String caKey = Files.readString(dir.resolve("ca").resolve("ca.key"));
+        String keyBody = caKey.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        assertThat(keyBody).isNotEmpty();
+        assertThat(Base64.getDecoder().decode(keyBody)).isNotEmpty();
+
+        assertThat(LOGS.list).isNotEmpty().allSatisfy(event -> {
+            String line = event.getFormattedMessage() + String.valueOf(event.getThrowableProxy() == null
+                    ? "" : event.getThrowableProxy().getMessage());
+            assertThat(line).doesNotContain("PRIVATE KEY").doesNotContain(keyBody.substring(0, 40));
+        });
+    }
+
+    @Test
+    @Order(7)
+    void withTheCaRoleGoneNewDecryptedConnectionsFailWithAReasonWhileSplicesKeepWorking() throws Exception {
+        cluster.node(1).close().await(30, TimeUnit.SECONDS);
+
+        Curl.Result decrypted = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "fresh.test", "/"));
+        Curl.Result spliced = Curl.viaProxy(proxyPort).caFile(originCa.certFile())
+                .get(url(origin, "plain.test", "/"));
+
+        assertThat(decrypted.exitCode()).isNotZero();
+        assertThat(accessRecordsFor("fresh.test")).anySatisfy(line -> assertThat(line).contains("ca unavailable"));
+        assertThat(spliced.status()).isEqualTo(200);
+        assertThat(spliced.body()).isEqualTo("hello from secure.test");
+    }
+
+    private static List<String> accessRecordsFor(String host) throws Exception {
+        // The access log is written by a background writer; give it a moment by polling the file.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<String> lines = List.of();
+        while (System.nanoTime() < deadline) {
+            lines = Files.exists(accessLog) ? Files.readAllLines(accessLog).stream()
+                    .filter(line -> line.contains("\"host\":\"" + host + "\"")).toList() : List.of();
+            if (!lines.isEmpty() && lines.stream().anyMatch(line -> line.contains("\"reason\""))) {
+                return lines;
+            }
+            vertx.timer(50).await();
+        }
+        return lines;
+    }
+}
