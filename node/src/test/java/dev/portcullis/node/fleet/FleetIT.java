@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +67,9 @@ class FleetIT {
         String cluster = "fleet-it-" + UUID.randomUUID();
         Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path configA = Files.writeString(dir.resolve("a.yaml"), nodeYaml("policy:1,dns:1", "a", cluster, clusterA,
-                adminA, proxyB, clusterA, clusterB));
+                adminA, proxyB, null, clusterA, clusterB));
         Path configB = Files.writeString(dir.resolve("b.yaml"), nodeYaml("proxy:1", "b", cluster, clusterB, adminB,
-                proxyB, clusterA, clusterB));
+                proxyB, null, clusterA, clusterB));
         Curl curl = Curl.viaProxy(proxyB).caFile(origin.caFile()).timeout(Duration.ofSeconds(5));
         String url = "https://origin.test:" + origin.port() + "/";
 
@@ -94,6 +95,59 @@ class FleetIT {
         origin.close();
     }
 
+    @Test
+    void theCaRoleInItsOwnProcessIssuesForTheProxyAndItsDeathFailsOnlyNewDecryptedConnections(Vertx vertx)
+            throws Exception {
+        TestOrigin origin = TestOrigin.https(vertx, "secure.test", "fresh.test", "plain.test");
+        List<Integer> ports = FreePorts.take(7);
+        String cluster = "fleet-it-" + UUID.randomUUID();
+        int[] members = {ports.get(0), ports.get(1), ports.get(2)};
+        int proxyPort = ports.get(6);
+        Files.writeString(dir.resolve("policy.yaml"), POLICY + """
+                  - name: inspected
+                    hosts: [secure.test, fresh.test]
+                    action: allow
+                    inspection: decrypt
+                    destinations: [127.0.0.1/32]
+                  - name: spliced
+                    hosts: [plain.test]
+                    action: allow
+                    destinations: [127.0.0.1/32]
+                """);
+        NodeProcess policyDns = start(Files.writeString(dir.resolve("pd.yaml"), nodeYaml("policy:1,dns:1", "pd",
+                cluster, members[0], ports.get(3), proxyPort, null, members)), "pd.log");
+        policyDns.awaitHealthy(ports.get(3), Duration.ofSeconds(60));
+        NodeProcess ca = start(Files.writeString(dir.resolve("ca.yaml"), nodeYaml("ca:1", "ca", cluster, members[1],
+                ports.get(4), proxyPort, null, members)), "ca.log");
+        ca.awaitHealthy(ports.get(4), Duration.ofSeconds(60));
+        NodeProcess proxy = start(Files.writeString(dir.resolve("proxy.yaml"), nodeYaml("proxy:1", "proxy", cluster,
+                members[2], ports.get(5), proxyPort, origin.caFile(), members)), "proxy.log");
+        proxy.awaitHttp200(ports.get(5), "/readyz", Duration.ofSeconds(60));
+
+        Path root = dir.resolve("root.pem");
+        Curl.Result download = Curl.direct().get("http://127.0.0.1:" + ports.get(5) + "/ca.pem");
+        Files.writeString(root, download.body());
+        Curl decrypting = Curl.viaProxy(proxyPort).caFile(root).timeout(Duration.ofSeconds(10));
+        Curl.Result inspected = decrypting.get("https://secure.test:" + origin.port() + "/");
+        assertThat(download.body()).startsWith("-----BEGIN CERTIFICATE-----").doesNotContain("PRIVATE KEY");
+        assertThat(inspected.status()).as(inspected.stderr()).isEqualTo(200);
+        assertThat(inspected.body()).isEqualTo(origin.body());
+        assertThat(Files.getPosixFilePermissions(dir.resolve("data-ca").resolve("ca.key")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        ca.kill();
+        Curl.Result fresh = Poll.until(Duration.ofSeconds(10),
+                () -> decrypting.get("https://fresh.test:" + origin.port() + "/"),
+                result -> result.exitCode() != 0, "a new decrypted connection fails once the ca node is dead");
+        Curl.Result spliced = Curl.viaProxy(proxyPort).caFile(origin.caFile())
+                .get("https://plain.test:" + origin.port() + "/");
+        assertThat(fresh.status()).isNotEqualTo(200);
+        assertThat(spliced.status()).as(spliced.stderr()).isEqualTo(200);
+        assertThat(Files.readString(dir.resolve("data-proxy").resolve("access.log")))
+                .contains("\"host\":\"fresh.test\"").contains("ca unavailable");
+        origin.close();
+    }
+
     private NodeProcess start(Path config, String log) {
         NodeProcess process = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve(log), Map.of(),
                 "--config", config.toString());
@@ -102,7 +156,7 @@ class FleetIT {
     }
 
     private String nodeYaml(String roles, String name, String cluster, int clusterPort, int adminPort,
-                            int proxyPort, int... members) {
+                            int proxyPort, Path upstreamCa, int... members) {
         StringBuilder memberList = new StringBuilder();
         for (int member : members) {
             memberList.append(memberList.isEmpty() ? "" : ", ").append("\"127.0.0.1:").append(member).append('"');
@@ -112,9 +166,12 @@ class FleetIT {
                 cluster: { name: %s, host: 127.0.0.1, port: %d, members: [%s] }
                 admin:   { host: 127.0.0.1, port: %d }
                 policy:  { file: %s, reload-interval: 1s }
-                dns:     { static: { origin.test: [127.0.0.1] } }
-                proxy:   { explicit: { host: 127.0.0.1, port: %d } }
+                dns:     { static: { origin.test: [127.0.0.1], secure.test: [127.0.0.1], fresh.test: [127.0.0.1],
+                             plain.test: [127.0.0.1] } }
+                ca:      { data-dir: %s }
+                proxy:   { explicit: { host: 127.0.0.1, port: %d }%s }
                 """.formatted(roles, dir.resolve("data-" + name), cluster, clusterPort, memberList, adminPort,
-                dir.resolve("policy.yaml"), proxyPort);
+                dir.resolve("policy.yaml"), dir.resolve("data-" + name), proxyPort,
+                upstreamCa == null ? "" : ", upstream-ca-file: " + upstreamCa);
     }
 }

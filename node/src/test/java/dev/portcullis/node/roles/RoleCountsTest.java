@@ -35,7 +35,7 @@ class RoleCountsTest {
         return Stream.of(
                 arguments("an empty list names no role", "", "at least one role"),
                 arguments("an unknown role is named with the known ones", "cache:1",
-                        "unknown role 'cache' (known roles: policy, dns, proxy)"),
+                        "unknown role 'cache' (known roles: policy, dns, ca, proxy)"),
                 arguments("a zero count is refused", "proxy:0", "instance count of role proxy must be 1-64, was '0'"),
                 arguments("a negative count is refused", "dns:-1", "must be 1-64, was '-1'"),
                 arguments("a count above the limit is refused", "proxy:65", "must be 1-64, was '65'"),
