@@ -13,10 +13,12 @@ import io.vertx.core.json.JsonObject;
  * @param listener the listener's name ("explicit", "transparent-8443", ...)
  * @param mode     how the connection reached the gateway
  * @param protocol what the client speaks, as far as known
- * @param sni      the SNI of the client's ClientHello, or {@code null} when none has been read
+ * @param sni      the SNI of the client's ClientHello, or {@code null} when none has been read (or it had none)
+ * @param ech      whether that ClientHello carries {@code encrypted_client_hello}, so {@code sni} is only the
+ *                 outer, public name; the policy's {@code ech} action applies. Absent in JSON means {@code false}
  */
 public record DecideRequest(String host, int port, String client, String listener, Mode mode, Protocol protocol,
-                            String sni) {
+                            String sni, boolean ech) {
 
     public DecideRequest {
         if (host == null || host.isEmpty()) {
@@ -36,6 +38,20 @@ public record DecideRequest(String host, int port, String client, String listene
         }
     }
 
+    /** A request about a connection whose ClientHello (if any) does not use ECH. */
+    public DecideRequest(String host, int port, String client, String listener, Mode mode, Protocol protocol,
+                         String sni) {
+        this(host, port, client, listener, mode, protocol, sni, false);
+    }
+
+    /**
+     * Whether this is transparent TLS whose ClientHello names no server: the policy's {@code no-sni} action
+     * applies, and {@code host} is only the address the client aimed at.
+     */
+    public boolean lacksSni() {
+        return mode == Mode.TRANSPARENT && protocol == Protocol.TLS && sni == null;
+    }
+
     public JsonObject toJson() {
         JsonObject json = new JsonObject()
                 .put("host", host)
@@ -46,6 +62,9 @@ public record DecideRequest(String host, int port, String client, String listene
                 .put("protocol", Json.wireName(protocol));
         if (sni != null) {
             json.put("sni", sni);
+        }
+        if (ech) {
+            json.put("ech", true);
         }
         return json;
     }
@@ -64,6 +83,7 @@ public record DecideRequest(String host, int port, String client, String listene
                 Json.requireString(json, "listener"),
                 Json.requireEnum(json, "mode", Mode.class),
                 Json.requireEnum(json, "protocol", Protocol.class),
-                Json.optionalString(json, "sni"));
+                Json.optionalString(json, "sni"),
+                json.getBoolean("ech", false));
     }
 }

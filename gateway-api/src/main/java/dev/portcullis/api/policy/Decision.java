@@ -18,9 +18,13 @@ import java.util.List;
  * @param cacheTtlMs    how long a proxy may reuse this decision for the same request fields
  * @param guardDeny     destination CIDRs refused after resolution (the policy's destination guard)
  * @param guardAllow    CIDRs this rule explicitly exempts from the guard (empty for most rules)
+ * @param sniCheck      whether a spliced CONNECT tunnel must carry a ClientHello whose SNI names the CONNECT host
+ *                      (DESIGN §3 "names must agree"); a rule opts out with {@code sni-check: false}. Absent in
+ *                      JSON means {@code true}
  */
 public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonTls, String rule, String policyVersion,
-                       DecisionReason reason, long cacheTtlMs, List<String> guardDeny, List<String> guardAllow) {
+                       DecisionReason reason, long cacheTtlMs, List<String> guardDeny, List<String> guardAllow,
+                       boolean sniCheck) {
 
     public Decision {
         if (verdict == null || inspection == null || nonTls == null || reason == null) {
@@ -39,6 +43,12 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
         guardAllow = List.copyOf(guardAllow == null ? List.of() : guardAllow);
     }
 
+    /** A decision with the SNI check on, as for every rule that does not opt out. */
+    public Decision(Verdict verdict, Inspection inspection, NonTlsAction nonTls, String rule, String policyVersion,
+                    DecisionReason reason, long cacheTtlMs, List<String> guardDeny, List<String> guardAllow) {
+        this(verdict, inspection, nonTls, rule, policyVersion, reason, cacheTtlMs, guardDeny, guardAllow, true);
+    }
+
     public boolean allowed() {
         return verdict == Verdict.ALLOW;
     }
@@ -53,7 +63,8 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
                 .put("reason", Json.wireName(reason))
                 .put("cacheTtlMs", cacheTtlMs)
                 .put("guardDeny", new JsonArray(guardDeny))
-                .put("guardAllow", new JsonArray(guardAllow));
+                .put("guardAllow", new JsonArray(guardAllow))
+                .put("sniCheck", sniCheck);
     }
 
     /** @throws IllegalArgumentException naming the field when the message is malformed */
@@ -67,6 +78,7 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
                 Json.requireEnum(json, "reason", DecisionReason.class),
                 Json.optionalLong(json, "cacheTtlMs", 0),
                 Json.stringList(json, "guardDeny"),
-                Json.stringList(json, "guardAllow"));
+                Json.stringList(json, "guardAllow"),
+                json.getBoolean("sniCheck", true));
     }
 }

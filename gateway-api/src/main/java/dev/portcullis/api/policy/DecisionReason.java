@@ -10,5 +10,9 @@ public enum DecisionReason {
     /** No rule matched; the policy's default action applied. */
     DEFAULT,
     /** The destination is an IP literal and no CIDR rule matched it. */
-    IP_LITERAL
+    IP_LITERAL,
+    /** Transparent TLS without SNI, refused by the policy's {@code no-sni} action; {@code rule} is "no-sni". */
+    NO_SNI,
+    /** A ClientHello with {@code encrypted_client_hello}, refused by the policy's {@code ech} action. */
+    ECH
 }

@@ -49,6 +49,36 @@ class ContractRoundTripTest {
     }
 
     @Test
+    void echAndTheSniCheckOptOutSurviveTheWire() {
+        DecideRequest request = new DecideRequest("public.example", 443, "10.1.2.3", "transparent", Mode.TRANSPARENT,
+                Protocol.TLS, "public.example", true);
+        assertThat(DecideRequest.fromJson(new JsonObject(request.toJson().encode()))).isEqualTo(request);
+        Decision decision = new Decision(Verdict.ALLOW, Inspection.SPLICE, NonTlsAction.DENY, "vpn",
+                "sha256:0123456789ab", DecisionReason.RULE, 0, List.of(), List.of(), false);
+        assertThat(Decision.fromJson(new JsonObject(decision.toJson().encode())).sniCheck()).isFalse();
+    }
+
+    @Test
+    void messagesFromBeforeEchAndSniCheckStillRead() {
+        JsonObject oldRequest = new JsonObject().put("host", "a.example").put("port", 443).put("client", "10.0.0.1")
+                .put("listener", "explicit").put("mode", "explicit").put("protocol", "tcp");
+        assertThat(DecideRequest.fromJson(oldRequest).ech()).isFalse();
+        JsonObject oldDecision = new JsonObject().put("verdict", "allow").put("inspection", "splice")
+                .put("rule", "r").put("policyVersion", "sha256:1").put("reason", "rule");
+        assertThat(Decision.fromJson(oldDecision).sniCheck()).as("the check stays on unless a rule opts out").isTrue();
+    }
+
+    @Test
+    void onlyTransparentTlsWithoutSniLacksSni() {
+        assertThat(new DecideRequest("192.0.2.7", 443, "c", "t", Mode.TRANSPARENT, Protocol.TLS, null).lacksSni())
+                .isTrue();
+        assertThat(new DecideRequest("a.example", 443, "c", "e", Mode.EXPLICIT, Protocol.TCP, null).lacksSni())
+                .isFalse();
+        assertThat(new DecideRequest("a.example", 80, "c", "t", Mode.TRANSPARENT, Protocol.HTTP, null).lacksSni())
+                .isFalse();
+    }
+
+    @Test
     void resolutionContractsSurviveTheWire() {
         ResolveRequest request = new ResolveRequest("example.com", AddressFamily.IPV6);
         assertThat(ResolveRequest.fromJson(request.toJson())).isEqualTo(request);

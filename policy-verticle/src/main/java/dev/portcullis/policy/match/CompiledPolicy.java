@@ -44,6 +44,8 @@ public final class CompiledPolicy {
     private final List<AddressEntry> addresses = new ArrayList<>();
     private final Decision defaultDecision;
     private final Decision ipLiteralDecision;
+    private final Decision noSniDenied;
+    private final Decision echDenied;
     private final Map<String, Rule> rulesByName = new HashMap<>();
 
     private record RegexEntry(int rule, Pattern pattern) {
@@ -75,6 +77,8 @@ public final class CompiledPolicy {
         anyHost.trim();
         this.defaultDecision = defaultDecision(DecisionReason.DEFAULT);
         this.ipLiteralDecision = defaultDecision(DecisionReason.IP_LITERAL);
+        this.noSniDenied = settingDenies("no-sni", DecisionReason.NO_SNI);
+        this.echDenied = settingDenies("ech", DecisionReason.ECH);
     }
 
     /**
@@ -89,6 +93,10 @@ public final class CompiledPolicy {
     /**
      * Decides one connection: the first rule in file order whose hosts, ports and sources all match, else the
      * default action (reason {@code IP_LITERAL} instead of {@code DEFAULT} when the destination is an IP literal).
+     * Before any rule: a ClientHello with ECH meets the policy's {@code ech} setting, and transparent TLS without
+     * SNI ({@link DecideRequest#lacksSni()}) its {@code no-sni} setting; when that setting is {@code deny} the
+     * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI}, when it
+     * is {@code allow} the rules decide as usual (on the outer SNI, or on the address the client aimed at).
      *
      * @param request the connection; {@code host} must already be normalised with {@link HostName#parse}
      * @return the decision, never {@code null}
@@ -99,6 +107,12 @@ public final class CompiledPolicy {
         if (client == null) {
             throw new IllegalArgumentException("client must be an IP address, was "
                     + HostName.printable(request.client()));
+        }
+        if (request.ech() && policy.ech() == Verdict.DENY) {
+            return echDenied;
+        }
+        if (request.lacksSni() && policy.noSni() == Verdict.DENY) {
+            return noSniDenied;
         }
         String host = request.host();
         byte[] ip = IpLiteral.parse(host);
@@ -202,7 +216,14 @@ public final class CompiledPolicy {
         Rule rule = rules[index];
         Action action = rule.action();
         return new Decision(action.verdict(), action.inspection(), action.nonTls(), rule.name(), policy.version(),
-                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow[index]);
+                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow[index], rule.sniCheck());
+    }
+
+    /** A denial by one of the policy-wide settings {@code no-sni} and {@code ech}, named after the setting. */
+    private Decision settingDenies(String setting, DecisionReason reason) {
+        Action deny = Action.DENY;
+        return new Decision(deny.verdict(), deny.inspection(), deny.nonTls(), setting, policy.version(), reason,
+                cacheTtlMs, guardDeny, List.of());
     }
 
     private Decision defaultDecision(DecisionReason reason) {

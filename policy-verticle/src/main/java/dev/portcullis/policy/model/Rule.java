@@ -15,9 +15,11 @@ import java.util.List;
  * @param action       what it does with a matching connection
  * @param destinations ranges this rule may reach although the destination guard refuses them
  * @param http         per-request rules after decryption; empty means none
+ * @param sniCheck     whether a spliced CONNECT tunnel's SNI must name the CONNECT host ({@code sni-check}, default
+ *                     true; off for tunnels whose TLS legitimately names another host, e.g. some VPN clients)
  */
 public record Rule(String name, int line, List<HostPattern> hosts, List<PortRange> ports, List<Cidr> sources,
-                   Action action, List<Cidr> destinations, List<HttpRule> http) {
+                   Action action, List<Cidr> destinations, List<HttpRule> http, boolean sniCheck) {
 
     /** The name decisions carry when no rule matched; no rule may take it. */
     public static final String DEFAULT_NAME = "default";
@@ -40,6 +42,12 @@ public record Rule(String name, int line, List<HostPattern> hosts, List<PortRang
         sources = sources == null ? List.of() : List.copyOf(sources);
         destinations = destinations == null ? List.of() : List.copyOf(destinations);
         http = http == null ? List.of() : List.copyOf(http);
+    }
+
+    /** A rule with the SNI check on, as when the file does not say. */
+    public Rule(String name, int line, List<HostPattern> hosts, List<PortRange> ports, List<Cidr> sources,
+                Action action, List<Cidr> destinations, List<HttpRule> http) {
+        this(name, line, hosts, ports, sources, action, destinations, http, true);
     }
 
     /** A rule with only hosts, optional ports and sources, and an action: the usual shape, handy in tests. */

@@ -86,6 +86,18 @@ final class Nodes {
         return scalar.getValue();
     }
 
+    /**
+     * {@code true} or {@code false}, spelled exactly so: YAML 1.1's {@code yes}, {@code off} and friends are
+     * refused, so a switch reads the same to every reader of the file.
+     */
+    boolean bool(Node node, String what) throws PolicyException {
+        String value = scalarText(node, what);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw error(node, what + " must be true or false, was '" + value + "'");
+    }
+
     boolean isInteger(Node node) {
         return node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag());
     }

@@ -18,7 +18,9 @@ import java.util.Set;
 final class RuleParser {
 
     private static final Set<String> KEYS = Set.of("name", "hosts", "ports", "sources", ActionParser.ACTION,
-            ActionParser.INSPECTION, ActionParser.NON_TLS, "destinations", "http");
+            ActionParser.INSPECTION, ActionParser.NON_TLS, "destinations", "http", "sni-check");
+    /** Opts a rule out of the check that a spliced CONNECT tunnel's SNI names the CONNECT host. */
+    static final String SNI_CHECK = "sni-check";
 
     private final Nodes nodes;
 
@@ -57,10 +59,15 @@ final class RuleParser {
         Action action = ActionParser.parse(nodes, map, where);
         List<Cidr> destinations = List.of();
         List<HttpRule> http = List.of();
+        boolean sniCheck = true;
         if (!action.allows()) {
             ActionParser.refuseOnDeny(nodes, map, "destinations", where);
             ActionParser.refuseOnDeny(nodes, map, "http", where);
+            ActionParser.refuseOnDeny(nodes, map, SNI_CHECK, where);
         } else {
+            if (map.get(SNI_CHECK) != null) {
+                sniCheck = nodes.bool(map.get(SNI_CHECK), SNI_CHECK);
+            }
             if (map.get("destinations") != null) {
                 destinations = cidrs(map.get("destinations"), "destinations");
             }
@@ -68,7 +75,7 @@ final class RuleParser {
                 http = HttpRuleParser.parse(nodes, map.get("http"), where);
             }
         }
-        return new Rule(name, map.line(), hosts, ports, sources, action, destinations, http);
+        return new Rule(name, map.line(), hosts, ports, sources, action, destinations, http, sniCheck);
     }
 
     private List<HostPattern> hosts(Node node) throws PolicyException {

@@ -185,6 +185,45 @@ class CompiledPolicyTest {
                 .hasMessage("client must be an IP address, was 'client.example'");
     }
 
+    static Stream<Arguments> policyWideSettings() {
+        String settingsAllow = "sni-settings-allow.yaml";
+        return Stream.of(
+                // sentence, fixture, host, sni, ech, rule, verdict, reason
+                arguments("transparent TLS without SNI meets no-sni: deny (the default) before any rule", MATCHING,
+                        "203.0.113.7", null, false, "no-sni", DENY, DecisionReason.NO_SNI),
+                arguments("with no-sni: allow the rules decide on the address the client aimed at", settingsAllow,
+                        "192.0.2.9", null, false, "aimed-at", ALLOW, RULE),
+                arguments("an ECH ClientHello meets ech: deny (the default) even for an allowed outer name", MATCHING,
+                        "github.com", "github.com", true, "ech", DENY, DecisionReason.ECH),
+                arguments("with ech: allow the rules decide on the outer SNI", settingsAllow,
+                        "front.example", "front.example", true, "public-front", ALLOW, RULE),
+                arguments("a ClientHello with SNI and without ECH is decided by the rules", MATCHING,
+                        "github.com", "github.com", false, "source-control", ALLOW, RULE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("policyWideSettings")
+    void policyWideSettingsApplyToTransparentTls(String sentence, String fixture, String host, String sni,
+                                                 boolean ech, String rule, Verdict verdict, DecisionReason reason) {
+        Decision decision = compiled(fixture).decide(new DecideRequest(host, 443, ELSEWHERE, "transparent",
+                Mode.TRANSPARENT, Protocol.TLS, sni, ech));
+
+        assertThat(decision.rule()).isEqualTo(rule);
+        assertThat(decision.verdict()).isEqualTo(verdict);
+        assertThat(decision.reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void explicitTunnelsAreNeverDecidedByNoSni() {
+        assertThat(decide(MATCHING, "github.com", 443, ELSEWHERE).reason()).isEqualTo(RULE);
+    }
+
+    @Test
+    void aRuleMayOptOutOfTheSniCheck() {
+        assertThat(decide("sni-settings-allow.yaml", "vpn.example", 443, ELSEWHERE).sniCheck()).isFalse();
+        assertThat(decide("sni-settings-allow.yaml", "front.example", 443, ELSEWHERE).sniCheck()).isTrue();
+    }
+
     @Test
     void reportsTheRuleCountAndVersion() {
         CompiledPolicy policy = compiled(MATCHING);
