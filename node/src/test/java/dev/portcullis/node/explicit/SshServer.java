@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A real OpenSSH server on 127.0.0.1 for one test: its own host key, one authorised client key, no PAM, and
  * logs on stderr. Fails loudly when sshd or ssh-keygen is missing (.ci/run installs them).
  */
-final class SshServer implements AutoCloseable {
+public final class SshServer implements AutoCloseable {
 
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -26,7 +26,7 @@ final class SshServer implements AutoCloseable {
         this.clientKey = clientKey;
     }
 
-    static SshServer start(Path dir, int port) throws Exception {
+    public static SshServer start(Path dir, int port) throws Exception {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(SSHD + " is missing: apt-get install openssh-server (see .ci/run)");
         }
@@ -62,11 +62,11 @@ final class SshServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path clientKey() {
+    public Path clientKey() {
         return clientKey;
     }
 

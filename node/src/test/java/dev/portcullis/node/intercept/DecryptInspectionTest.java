@@ -92,7 +92,8 @@ class DecryptInspectionTest {
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
                     http:
-                      - { methods: [GET], paths: ["/", "/bytes/**"], action: allow }
+                      - { methods: [GET], paths: ["/", "/bytes/**", "/ws"], action: allow }
+                      - { methods: [POST], paths: ["/echo"], action: allow }
                       - { paths: ["/admin/**"], action: deny }
                   - name: spliced
                     hosts: [plain.test]
@@ -213,6 +214,55 @@ class DecryptInspectionTest {
         assertThat(origin.requests()).doesNotContain("GET /admin/users", "DELETE /bytes/5");
         assertThat(origin.connections() - connectionsBefore).as("one upstream connection for all four requests")
                 .isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void aSecondConnectionToTheSameHostReusesTheMintedLeaf() {
+        long signedBefore = signedSoFar();
+
+        Curl.Result again = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(signedSoFar()).as("the proxy node's leaf cache served it").isEqualTo(signedBefore);
+    }
+
+    @Test
+    @Order(3)
+    void aLargeChunkedRequestBodyPassesIntactBothWays() throws Exception {
+        byte[] body = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(body);
+
+        HttpResponse<byte[]> echoed = clientTrustingOnly(root).send(
+                HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/echo")))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(echoed.statusCode()).isEqualTo(200);
+        assertThat(echoed.body()).isEqualTo(body);
+    }
+
+    @Test
+    @Order(3)
+    void aWebSocketUpgradeBecomesAPlainSpliceAfterThe101() throws Exception {
+        java.util.concurrent.CompletableFuture<String> echo = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = clientTrustingOnly(root).newWebSocketBuilder()
+                .buildAsync(URI.create("wss://secure.test:" + origin.port() + "/ws"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket,
+                                                                          CharSequence data, boolean last) {
+                        echo.complete(data.toString());
+                        return null;
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
+
+        socket.sendText("through the inspector", true);
+
+        assertThat(echo.get(10, TimeUnit.SECONDS)).isEqualTo("through the inspector");
+        assertThat(origin.requests()).contains("WEBSOCKET /ws");
+        socket.abort();
     }
 
     @Test

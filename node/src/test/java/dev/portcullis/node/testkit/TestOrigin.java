@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET /} with {@code "hello from <name>"} ({@link #body()}), where name is the first name given;</li>
  *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
+ *   <li>{@code /echo} with the request body, streamed back chunked;</li>
+ *   <li>a WebSocket upgrade on any path, echoing every text message;</li>
  *   <li>anything else with 404.</li>
  * </ul>
  * It counts the TCP connections it accepted ({@link #connections()}), so a test can assert that a denied request
@@ -88,6 +90,11 @@ public final class TestOrigin implements AutoCloseable {
         String body = "hello from " + name;
         List<String> requests = new CopyOnWriteArrayList<>();
         HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
+                .webSocketHandshakeHandler(handshake -> {
+                    requests.add("WEBSOCKET " + handshake.path());
+                    handshake.accept();
+                })
+                .webSocketHandler(socket -> socket.textMessageHandler(socket::writeTextMessage))
                 .requestHandler(request -> {
                     requests.add(request.method().name() + " " + request.path());
                     answer(request, body);
@@ -121,7 +128,11 @@ public final class TestOrigin implements AutoCloseable {
     private static void answer(HttpServerRequest request, String body) {
         String path = request.path();
         HttpServerResponse response = request.response();
-        if (path.equals("/")) {
+        if (path.equals("/echo")) {
+            // Echoes the request body, streamed back with back-pressure, so bodies can be checked end to end.
+            response.putHeader("content-type", "application/octet-stream").setChunked(true);
+            request.pipeTo(response);
+        } else if (path.equals("/")) {
             response.putHeader("content-type", "text/plain").end(body);
         } else if (path.startsWith("/bytes/")) {
             long size = parseSize(path.substring("/bytes/".length()));
