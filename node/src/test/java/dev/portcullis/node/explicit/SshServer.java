@@ -70,6 +70,30 @@ public final class SshServer implements AutoCloseable {
         return clientKey;
     }
 
+    /** What an ssh client run printed, and how it ended ({@code -1} when it had to be killed). */
+    public record SshRun(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code ssh user@host echo through-portcullis} against this server through the explicit proxy on
+     * {@code proxyPort}, with OpenBSD nc as the ProxyCommand speaking CONNECT; bounded to 30 s.
+     */
+    public SshRun sshThrough(int proxyPort, String host) throws Exception {
+        List<String> command = List.of("ssh", "-F", "/dev/null", "-i", clientKey.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+                "-o", "ProxyCommand=nc -X connect -x 127.0.0.1:" + proxyPort + " %h %p",
+                "-p", Integer.toString(port), System.getProperty("user.name") + "@" + host,
+                "echo", "through-portcullis");
+        Process ssh = new ProcessBuilder(command).redirectErrorStream(true).start();
+        boolean ended = ssh.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+            ssh.destroyForcibly();
+        }
+        String output = new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new SshRun(ended ? ssh.exitValue() : -1, output);
+    }
+
     private void awaitListening(Path dir) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {

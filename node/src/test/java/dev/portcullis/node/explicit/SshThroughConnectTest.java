@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,28 +64,9 @@ class SshThroughConnectTest {
         }
     }
 
-    private static ProcessResult ssh(String host) throws Exception {
-        List<String> command = List.of("ssh", "-F", "/dev/null", "-i", sshd.clientKey().toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
-                "-o", "ProxyCommand=nc -X connect -x 127.0.0.1:" + proxyPort + " %h %p",
-                "-p", Integer.toString(sshd.port()), System.getProperty("user.name") + "@" + host,
-                "echo", "through-portcullis");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        boolean ended = process.waitFor(30, TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new ProcessResult(ended ? process.exitValue() : -1, output);
-    }
-
-    private record ProcessResult(int exitCode, String output) {
-    }
-
     @Test
     void sshCommandRunsThroughTheTunnelToAnAllowedName() throws Exception {
-        ProcessResult result = ssh("ssh.test");
+        SshServer.SshRun result = sshd.sshThrough(proxyPort, "ssh.test");
 
         assertThat(result.output()).contains("through-portcullis");
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -95,7 +74,7 @@ class SshThroughConnectTest {
 
     @Test
     void sshToADeniedNameIsRefusedByTheProxy() throws Exception {
-        ProcessResult result = ssh("blocked.test");
+        SshServer.SshRun result = sshd.sshThrough(proxyPort, "blocked.test");
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).doesNotContain("through-portcullis");

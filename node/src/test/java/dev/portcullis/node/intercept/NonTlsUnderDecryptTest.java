@@ -11,10 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,30 +72,19 @@ class NonTlsUnderDecryptTest {
         }
     }
 
-    private static String ssh(String host) throws Exception {
-        List<String> command = List.of("ssh", "-F", "/dev/null", "-i", sshd.clientKey().toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
-                "-o", "ProxyCommand=nc -X connect -x 127.0.0.1:" + proxyPort + " %h %p",
-                "-p", Integer.toString(sshd.port()), System.getProperty("user.name") + "@" + host,
-                "echo", "through-portcullis");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return "timed out";
-        }
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-
     @Test
     void nonTlsSpliceLetsSshThroughWithoutWaitingForAClientHello() throws Exception {
-        assertThat(ssh("ssh-splice.test")).contains("through-portcullis");
+        SshServer.SshRun run = sshd.sshThrough(proxyPort, "ssh-splice.test");
+
+        assertThat(run.output()).contains("through-portcullis");
+        assertThat(run.exitCode()).isZero();
     }
 
     @Test
     void nonTlsDenyRefusesSshOnceItsFirstBytesAreNotTls() throws Exception {
-        String output = ssh("ssh-deny.test");
+        SshServer.SshRun run = sshd.sshThrough(proxyPort, "ssh-deny.test");
 
-        assertThat(output).doesNotContain("through-portcullis").doesNotContain("timed out");
+        assertThat(run.output()).doesNotContain("through-portcullis");
+        assertThat(run.exitCode()).as("refused, not hung").isPositive();
     }
 }

@@ -321,20 +321,23 @@ public final class HttpInspector {
         }
     }
 
-    private final class ClientSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpObject http) {
-                onClientMessage(http);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
+    /** What both sides do alike: a closed side ends the exchange; an error closes that side. */
+    private abstract class Side extends ChannelInboundHandlerAdapter {
+        private final String closedReason;
+
+        Side(String closedReason) {
+            this.closedReason = closedReason;
         }
+
+        /** The other side may read again once this side's outbound buffer drained. */
+        abstract boolean peerMayRead();
+
+        abstract Channel peer();
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && state != State.CLOSED && state != State.UPGRADED) {
-                upstream.config().setAutoRead(true);
+            if (ctx.channel().isWritable() && peerMayRead()) {
+                peer().config().setAutoRead(true);
             }
             ctx.fireChannelWritabilityChanged();
         }
@@ -342,7 +345,7 @@ public final class HttpInspector {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (current != null) {
-                current.put(AccessRecord.REASON, "client closed");
+                current.put(AccessRecord.REASON, closedReason);
                 finishRecord();
             }
             closeBoth();
@@ -355,7 +358,36 @@ public final class HttpInspector {
         }
     }
 
-    private final class UpstreamSide extends ChannelInboundHandlerAdapter {
+    private final class ClientSide extends Side {
+        ClientSide() {
+            super("client closed");
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpObject http) {
+                onClientMessage(http);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        boolean peerMayRead() {
+            return state != State.CLOSED && state != State.UPGRADED;
+        }
+
+        @Override
+        Channel peer() {
+            return upstream;
+        }
+    }
+
+    private final class UpstreamSide extends Side {
+        UpstreamSide() {
+            super("upstream closed");
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpObject http && state != State.CLOSED) {
@@ -366,26 +398,13 @@ public final class HttpInspector {
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && state == State.FORWARDING) {
-                client.config().setAutoRead(true);
-            }
-            ctx.fireChannelWritabilityChanged();
+        boolean peerMayRead() {
+            return state == State.FORWARDING;
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (current != null) {
-                current.put(AccessRecord.REASON, "upstream closed");
-                finishRecord();
-            }
-            closeBoth();
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        Channel peer() {
+            return client;
         }
     }
 }
