@@ -77,7 +77,7 @@ class DecryptInspectionTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
         vertx = Vertx.vertx();
         originCa = TestCa.create("Decrypt Test Origin CA");
-        origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test");
+        origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test", "burst.test");
         expired = TestOrigin.https(vertx, originCa.issueExpired("expired.test"), "expired.test");
         selfSigned = TestOrigin.https(vertx, TestCa.selfSigned("selfsigned.test"), "selfsigned.test");
         wrongName = TestOrigin.https(vertx, originCa.issue("somewhere-else.test"), "wrongname.test");
@@ -87,7 +87,7 @@ class DecryptInspectionTest {
                 default: { action: deny }
                 rules:
                   - name: inspected
-                    hosts: [secure.test, fresh.test, expired.test, selfsigned.test, wrongname.test]
+                    hosts: [secure.test, fresh.test, burst.test, expired.test, selfsigned.test, wrongname.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
@@ -101,8 +101,8 @@ class DecryptInspectionTest {
                     destinations: [127.0.0.1/32]
                 """);
         JsonObject statics = new JsonObject();
-        for (String name : List.of("secure.test", "fresh.test", "plain.test", "expired.test", "selfsigned.test",
-                "wrongname.test")) {
+        for (String name : List.of("secure.test", "fresh.test", "burst.test", "plain.test", "expired.test",
+                "selfsigned.test", "wrongname.test")) {
             statics.put(name, new JsonArray().add("127.0.0.1"));
         }
         accessLog = dir.resolve("access.log");
@@ -225,6 +225,23 @@ class DecryptInspectionTest {
 
         assertThat(again.status()).isEqualTo(200);
         assertThat(signedSoFar()).as("the proxy node's leaf cache served it").isEqualTo(signedBefore);
+    }
+
+    @Test
+    @Order(3)
+    void concurrentFirstConnectionsToOneHostShareOneIssuance() throws Exception {
+        long signedBefore = signedSoFar();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> responses = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            responses.add(clientTrustingOnly(root).sendAsync(
+                    HttpRequest.newBuilder(URI.create(url(origin, "burst.test", "/"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+
+        for (var response : responses) {
+            assertThat(response.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(signedSoFar() - signedBefore).as("eight new connections, one leaf").isEqualTo(1);
     }
 
     @Test
