@@ -89,6 +89,8 @@ write_config() {
         fi
         echo "proxy:"
         echo "  explicit: { host: 127.0.0.1, port: ${proxy_port:-0} }"
+        # Several proxy nodes share this host: the default transparent listener (127.0.0.1:8443) would clash.
+        echo "  transparent: []"
         echo "  access-log: { file: \"$fleet_dir/$name-access.log\" }"
     } > "$fleet_dir/$name.yaml"
 }

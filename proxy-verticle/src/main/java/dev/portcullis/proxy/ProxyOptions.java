@@ -1,9 +1,15 @@
 package dev.portcullis.proxy;
 
 import dev.portcullis.api.config.Durations;
+import dev.portcullis.proxy.transparent.TransparentListenerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Configuration of the proxy role: the {@code proxy} section of the node configuration.
@@ -37,7 +43,15 @@ public final class ProxyOptions {
     /** {@value} minted server contexts kept per proxy instance. */
     public static final int DEFAULT_LEAF_CACHE_SIZE = 10_000;
 
+    /**
+     * 10 s for a client on a transparent listener to send its whole ClientHello (or first bytes); a silent
+     * client is then closed with a logged reason rather than left hanging.
+     */
+    public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
+
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
+    private List<TransparentListenerOptions> transparent = List.of(new TransparentListenerOptions());
+    private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
     private int explicitPort = DEFAULT_EXPLICIT_PORT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -64,6 +78,10 @@ public final class ProxyOptions {
         JsonObject explicit = json.getJsonObject("explicit", new JsonObject());
         setExplicitHost(explicit.getString("host", DEFAULT_EXPLICIT_HOST));
         setExplicitPort(explicit.getInteger("port", DEFAULT_EXPLICIT_PORT));
+        if (json.containsKey("transparent")) {
+            setTransparent(transparentList(json.getValue("transparent")));
+        }
+        setHelloTimeout(Durations.get(json, "hello-timeout", DEFAULT_HELLO_TIMEOUT));
         setConnectTimeout(Durations.get(json, "connect-timeout", DEFAULT_CONNECT_TIMEOUT));
         setIdleTimeout(Durations.get(json, "idle-timeout", DEFAULT_IDLE_TIMEOUT));
         setRequestTimeout(Durations.get(json, "request-timeout", DEFAULT_REQUEST_TIMEOUT));
@@ -82,6 +100,8 @@ public final class ProxyOptions {
     public JsonObject toJson() {
         JsonObject json = new JsonObject()
                 .put("explicit", new JsonObject().put("host", explicitHost).put("port", explicitPort))
+                .put("transparent", new JsonArray(transparent.stream().map(TransparentListenerOptions::toJson).toList()))
+                .put("hello-timeout", Durations.format(helloTimeout))
                 .put("connect-timeout", Durations.format(connectTimeout))
                 .put("idle-timeout", Durations.format(idleTimeout))
                 .put("request-timeout", Durations.format(requestTimeout))
@@ -122,6 +142,33 @@ public final class ProxyOptions {
             throw new IllegalArgumentException("explicit.port must be 0-65535, was " + explicitPort);
         }
         this.explicitPort = explicitPort;
+        return this;
+    }
+
+    /** The transparent listeners; empty when there are none. */
+    public List<TransparentListenerOptions> getTransparent() {
+        return transparent;
+    }
+
+    /** @param transparent an empty list opens no transparent listener; names must be unique */
+    public ProxyOptions setTransparent(List<TransparentListenerOptions> transparent) {
+        Set<String> names = new HashSet<>();
+        for (TransparentListenerOptions listener : transparent) {
+            if (!names.add(listener.getName())) {
+                throw new IllegalArgumentException("transparent listener name '" + listener.getName()
+                        + "' is used twice; give each a name or a different port");
+            }
+        }
+        this.transparent = transparent.stream().map(TransparentListenerOptions::new).toList();
+        return this;
+    }
+
+    public Duration getHelloTimeout() {
+        return helloTimeout;
+    }
+
+    public ProxyOptions setHelloTimeout(Duration helloTimeout) {
+        this.helloTimeout = positive("hello-timeout", helloTimeout);
         return this;
     }
 
@@ -233,6 +280,23 @@ public final class ProxyOptions {
     public ProxyOptions setLeafCacheSize(int leafCacheSize) {
         this.leafCacheSize = atLeast("leaf-cache-size", leafCacheSize, 1);
         return this;
+    }
+
+    private static List<TransparentListenerOptions> transparentList(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw new IllegalArgumentException("transparent must be a list of listeners, was " + value);
+        }
+        List<TransparentListenerOptions> listeners = new ArrayList<>();
+        for (Object item : array) {
+            if (!(item instanceof JsonObject listener)) {
+                throw new IllegalArgumentException("transparent entries must be mappings, was " + item);
+            }
+            listeners.add(new TransparentListenerOptions(listener));
+        }
+        return listeners;
     }
 
     private static Duration positive(String key, Duration value) {

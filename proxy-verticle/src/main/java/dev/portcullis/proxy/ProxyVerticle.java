@@ -14,6 +14,8 @@ import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.intercept.LeafMinter;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
+import dev.portcullis.proxy.transparent.TransparentListener;
+import dev.portcullis.proxy.transparent.TransparentListenerOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,6 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +45,7 @@ public class ProxyVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
     private ExplicitListener explicit;
+    private final List<TransparentListener> transparent = new ArrayList<>();
     private AccessLog accessLog;
     private MessageConsumer<Object> policyChanges;
     private MessageConsumer<JsonObject> caChanges;
@@ -96,20 +101,34 @@ public class ProxyVerticle extends VerticleBase {
                 minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
         Stages stages = new Stages(vertx, options, decider, resolver, guards, dialer, accessLog, interception);
         explicit = new ExplicitListener(vertx, options, stages);
+        for (TransparentListenerOptions listener : options.getTransparent()) {
+            transparent.add(new TransparentListener(vertx, options, listener, stages));
+        }
         return Future.all(policyChanges.completion(), caChanges.completion())
                 .compose(registered -> explicit.listen())
-                .onSuccess(port -> {
-                    ownPorts.add(port);
-                    String where = options.getExplicitHost() + ":" + port;
-                    vertx.sharedData().<String, String>getLocalMap(LISTENERS_MAP).put(ExplicitListener.NAME, where);
-                    LOG.info("explicit proxy listening on {}", where);
+                .compose(port -> {
+                    announce(ExplicitListener.NAME, options.getExplicitHost(), port, ownPorts);
+                    return Future.all(transparent.stream().map(listener -> listener.listen()
+                            .onSuccess(bound -> announce(listener.name(), listener.host(), bound, ownPorts)))
+                            .toList());
                 });
+    }
+
+    private void announce(String name, String host, int port, Set<Integer> ownPorts) {
+        ownPorts.add(port);
+        String where = host + ":" + port;
+        vertx.sharedData().<String, String>getLocalMap(LISTENERS_MAP).put(name, where);
+        LOG.info("{} listening on {}", name, where);
     }
 
     @Override
     public Future<?> stop() {
-        Future<Void> closed = explicit == null ? Future.succeededFuture() : explicit.close();
-        return closed.onComplete(done -> {
+        List<Future<Void>> closing = new ArrayList<>();
+        if (explicit != null) {
+            closing.add(explicit.close());
+        }
+        transparent.forEach(listener -> closing.add(listener.close()));
+        return Future.join(closing).onComplete(done -> {
             if (accessLog != null) {
                 accessLog.close();
             }

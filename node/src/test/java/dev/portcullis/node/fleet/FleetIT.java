@@ -169,7 +169,7 @@ class FleetIT {
                 dns:     { static: { origin.test: [127.0.0.1], secure.test: [127.0.0.1], fresh.test: [127.0.0.1],
                              plain.test: [127.0.0.1] } }
                 ca:      { data-dir: %s }
-                proxy:   { explicit: { host: 127.0.0.1, port: %d }%s }
+                proxy:   { explicit: { host: 127.0.0.1, port: %d }, transparent: []%s }
                 """.formatted(roles, dir.resolve("data-" + name), cluster, clusterPort, memberList, adminPort,
                 dir.resolve("policy.yaml"), dir.resolve("data-" + name), proxyPort,
                 upstreamCa == null ? "" : ", upstream-ca-file: " + upstreamCa);

@@ -32,6 +32,7 @@ public final class Curl {
     private static final String STATUS_MARK = "\nportcullis-curl:";
 
     private final List<String> options = new ArrayList<>();
+    private final List<String> prefix = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
 
     private Curl() {
@@ -58,6 +59,13 @@ public final class Curl {
         return this;
     }
 
+    /** Runs curl inside the network namespace {@code namespace} ({@code ip netns exec}), as a workload there. */
+    public Curl inNamespace(String namespace) {
+        prefix.clear();
+        prefix.addAll(List.of("ip", "netns", "exec", namespace));
+        return this;
+    }
+
     /** Adds raw curl arguments, e.g. {@code option("-H", "Host: other.test")}. */
     public Curl option(String... args) {
         options.addAll(Arrays.asList(args));
@@ -74,7 +82,8 @@ public final class Curl {
         Path body = null;
         try {
             body = Files.createTempFile("portcullis-curl-", ".body");
-            List<String> command = new ArrayList<>(List.of("curl", "-sS",
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(List.of("curl", "-sS",
                     "--max-time", Long.toString(Math.max(1, timeout.toSeconds())),
                     "-o", body.toString(),
                     "-w", STATUS_MARK + "%{http_code} %{http_connect}"));

@@ -201,7 +201,8 @@ public final class TestCluster implements AutoCloseable {
 
     /**
      * One node of a {@link TestCluster}: its roles and the config sections that differ from the test defaults
-     * (admin on 127.0.0.1:0, explicit proxy listener on 127.0.0.1:0, files in a temporary data directory).
+     * (admin on 127.0.0.1:0, explicit proxy listener on 127.0.0.1:0, no transparent listener, files in a temporary
+     * data directory).
      */
     public static final class NodeSpec {
 
@@ -234,7 +235,9 @@ public final class TestCluster implements AutoCloseable {
                             .put("members", members.copy()))
                     .put("admin", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                     .put("proxy", new JsonObject()
-                            .put("explicit", new JsonObject().put("host", "127.0.0.1").put("port", 0)));
+                            .put("explicit", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                            // Off unless a test asks: the default 127.0.0.1:8443 would clash between nodes.
+                            .put("transparent", new JsonArray()));
             sections.forEach((name, config) -> {
                 JsonObject base = tree.getJsonObject(name, new JsonObject());
                 tree.put(name, base.mergeIn(config, true));

@@ -20,6 +20,8 @@ public final class AccessRecord {
     public static final String PORT = "port";
     public static final String SNI = "sni";
     public static final String RESOLVED = "resolved";
+    /** Where a transparent client aimed, when the platform tells (TPROXY); the gateway never connects there. */
+    public static final String ORIGINAL_DST = "originalDst";
     public static final String RULE = "rule";
     public static final String VERDICT = "verdict";
     public static final String INSPECTION = "inspection";

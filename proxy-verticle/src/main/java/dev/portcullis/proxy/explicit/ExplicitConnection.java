@@ -32,8 +32,9 @@ import java.util.List;
 
 /**
  * One client connection on the explicit listener, from its first byte to its access record:
- * read head → decide → resolve → guard → dial → answer → splice. Nothing is sent upstream before the policy
- * allowed it and the guard passed the address.
+ * read head → decide → resolve → guard → dial → answer → splice (a tunnel's ClientHello checked by
+ * {@link NameCheckedSplice}) or decrypt. Nothing is sent upstream before the policy allowed it and the guard
+ * passed the address.
  */
 final class ExplicitConnection {
 
@@ -56,6 +57,7 @@ final class ExplicitConnection {
     private boolean clientClosed;
     private boolean logged;
     private Decision decision;
+    private DecideRequest question;
 
     ExplicitConnection(NetSocket client, Stages stages, String listener) {
         this.client = client;
@@ -111,7 +113,7 @@ final class ExplicitConnection {
         boolean connect = head.isConnect();
         Buffer forwardedHead = connect ? null : ForwardedRequest.head(head, target);
         long bodyLength = connect ? Long.MAX_VALUE : ForwardedRequest.bodyLength(head);
-        DecideRequest question = new DecideRequest(target.host().value(), target.port(), clientIp, listener,
+        question = new DecideRequest(target.host().value(), target.port(), clientIp, listener,
                 Mode.EXPLICIT, connect ? Protocol.TCP : Protocol.HTTP, null);
         stages.decider().decide(question)
                 .compose(decision -> plainRequestAllowed(decision, head, target).compose(ok -> admit(decision, target)))
@@ -174,13 +176,13 @@ final class ExplicitConnection {
         if (forwardedHead == null) {
             client.write(ESTABLISHED);
             record.put(AccessRecord.STATUS, 200);
-            first = early;
-            budget = Long.MAX_VALUE;
-        } else {
-            int bodyBytes = (int) Math.min(early.length(), bodyLength);
-            first = forwardedHead.copy().appendBuffer(early.getBuffer(0, bodyBytes));
-            budget = bodyLength - bodyBytes;
+            new NameCheckedSplice(stages, client, upstream, decision, question, record).start(early)
+                    .onComplete(ended -> finish(ended.result()));
+            return;
         }
+        int bodyBytes = (int) Math.min(early.length(), bodyLength);
+        first = forwardedHead.copy().appendBuffer(early.getBuffer(0, bodyBytes));
+        budget = bodyLength - bodyBytes;
         Splice.join(client, upstream, first, budget).onComplete(spliced -> {
             SpliceResult result = spliced.result();
             record.put(AccessRecord.BYTES_UP, early.length() + result.bytesUp())

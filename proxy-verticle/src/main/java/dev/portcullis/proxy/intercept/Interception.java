@@ -29,8 +29,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Decrypt inspection of one tunnel, after the proxy answered {@code 200}: read the client's ClientHello, open
- * and verify TLS to the server first, then mint a leaf for the client and inspect the HTTP between them. A
+ * Decrypt inspection of one connection: open and verify TLS to the server first, then mint a leaf for the client
+ * and inspect the HTTP between them. Two ways in: {@link #start} for an explicit tunnel after the proxy answered
+ * {@code 200} (reads the ClientHello itself and checks its name against the CONNECT host), and {@link #decrypt}
+ * for a listener that has already read and decided on the ClientHello (transparent). In a tunnel, a
  * client whose first bytes are not TLS gets the rule's {@code non-tls} action; while the ClientHello is awaited
  * the server may already speak (SSH and other server-first protocols are relayed, never left hanging), and a
  * "TLS" client that only speaks after the server did is not TLS and is refused.
@@ -94,6 +96,19 @@ public final class Interception {
             return refuse(TlsAlert.UNRECOGNIZED_NAME, "name mismatch: SNI " + hello.sni() + " in a tunnel to " + host);
         }
         downstream.withdraw();
+        return decrypt();
+    }
+
+    /**
+     * Verifies the server, mints a leaf for {@code host} and answers how to terminate the client's TLS; for a
+     * connection whose ClientHello (naming {@code host}) is held by the caller's {@link ClientHelloPeek}. Nothing
+     * has been relayed yet.
+     *
+     * @return the outcome for the peek: {@link PeekOutcome.Terminate} that installs inspection, or
+     * {@link PeekOutcome.Refuse} ({@code bad_certificate} when the server cannot be verified, the reason in the
+     * connection's access record); never a failed future
+     */
+    public Future<PeekOutcome> decrypt() {
         return upstream.upgradeToSsl(tools.trust().options(), host)
                 .recover(failure -> Future.failedFuture(UpstreamUntrustedException.from(failure, host)))
                 .compose(verified -> mintFor(peer()))

@@ -1,0 +1,57 @@
+package dev.portcullis.proxy.transparent;
+
+import dev.portcullis.proxy.ProxyOptions;
+import dev.portcullis.proxy.Stages;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One transparent listener (default 127.0.0.1:8443 standing for port 443): accepts connections that a REDIRECT
+ * or TPROXY rule sent here and hands each on.
+ */
+public final class TransparentListener {
+
+    private final NetServer server;
+    private final TransparentListenerOptions options;
+    private int boundPort;
+
+    public TransparentListener(Vertx vertx, ProxyOptions proxyOptions, TransparentListenerOptions options,
+                               Stages stages) {
+        this.options = options;
+        NetServerOptions serverOptions = new NetServerOptions()
+                .setHost(options.getHost())
+                .setPort(options.getPort())
+                .setTcpNoDelay(true)
+                .setIdleTimeout((int) proxyOptions.getIdleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setAcceptBacklog(4096);
+        this.server = vertx.createNetServer(serverOptions)
+                .connectHandler(socket -> new TransparentConnection(socket, stages, options, boundPort).start());
+    }
+
+    /** The listener's name in decisions, access records and the listener registry. */
+    public String name() {
+        return options.getName();
+    }
+
+    /** The configured host. */
+    public String host() {
+        return options.getHost();
+    }
+
+    /** @return the port actually bound */
+    public Future<Integer> listen() {
+        return server.listen().map(bound -> {
+            boundPort = bound.actualPort();
+            return boundPort;
+        });
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+}
