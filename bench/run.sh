@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark on loopback (DESIGN §9): starts the peers (origin, squid, squid-bump, tinyproxy, mitmproxy)
+# and one Portcullis node, runs portcullis-bench, prints the tables, and stops whatever it started.
+#
+#   bench/run.sh [--quick] [more portcullis-bench options...]
+#
+#   --quick   3 s cells, 2 s prewarm, 5 bulk fetches, 12 s node warm-up (for development);
+#             default 5 s cells, 5 s prewarm, 30 fetches, 40 s node warm-up
+#
+# Two runs: "splice" (direct, portcullis, squid, tinyproxy; all four scenarios) and "intercept" (direct, squid-bump,
+# mitmproxy, which decrypt with their own CA; TLS scenarios only, as bumping needs TLS inside the tunnel).
+# Environment: PEERS_DIR (default /tmp/portcullis-peers), RESULTS_DIR (default /tmp/portcullis-bench-results),
+# NODE_JAR (default node/target/portcullis.jar), NODE_JAVA_OPTS (extra JVM options for the node).
+# Peers or a node already listening on their ports are used as they are and left running; a port taken by
+# something else on 3128, 5801 or 9291 stops the run rather than measuring a stranger.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+peers="$repo/../shared/tools/peers/peers.sh"
+bench_jar="$here/target/portcullis-bench.jar"
+node_jar=${NODE_JAR:-$repo/node/target/portcullis.jar}
+export PEERS_DIR=${PEERS_DIR:-/tmp/portcullis-peers}
+D=$PEERS_DIR
+results=${RESULTS_DIR:-/tmp/portcullis-bench-results}
+data=/tmp/portcullis-bench-data
+
+timing=(--seconds 5 --warmup 1 --prewarm 5 --bulk-reps 30)
+node_warmup=10 # seconds per scenario, four scenarios
+if [ "${1:-}" = --quick ]; then
+  timing=(--seconds 3 --warmup 1 --prewarm 2 --bulk-reps 5)
+  node_warmup=3
+  shift
+fi
+
+up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+say() { echo "run.sh: $*" >&2; }
+
+started_peers=()
+node_pid=""
+cleanup() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+    say "stopping portcullis (pid $node_pid)"
+    kill "$node_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$node_pid" 2>/dev/null && kill -9 "$node_pid" 2>/dev/null || true
+  fi
+  for ((i = ${#started_peers[@]} - 1; i >= 0; i--)); do
+    say "stopping ${started_peers[i]}"
+    "$peers" stop "${started_peers[i]}" || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ ! -f "$bench_jar" ]; then
+  say "building the bench tool"
+  (cd "$repo" && mvn -B -q -pl bench package -DskipTests)
+fi
+
+# Peers: start those whose port is closed, and only those are stopped at the end.
+for p in origin:9443 squid:3130 squid-bump:3131 tinyproxy:3132 mitmproxy:3133; do
+  name=${p%%:*} port=${p##*:}
+  if up "$port"; then
+    say "$name already listening on $port, using it"
+  else
+    "$peers" start "$name" >&2
+    started_peers+=("$name")
+  fi
+done
+
+pid_of() { # pid_of PIDFILE: the pid in it, if that process lives
+  local pid
+  pid=$(cat "$1" 2>/dev/null || true)
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# Portcullis: one node with every role, the bench origin allowed and spliced.
+portcullis=()
+if up 3128; then
+  say "127.0.0.1:3128 is taken by something this script did not start; stop it first"; exit 1
+elif [ ! -f "$node_jar" ]; then
+  say "no $node_jar (build it: mvn -B -q -pl node -am package); measuring the peers only"
+else
+  for port in 5801 9291; do
+    if up "$port"; then say "127.0.0.1:$port (cluster/admin) is taken; stop it first"; exit 1; fi
+  done
+  rm -rf "$data"; mkdir -p "$data"
+  cat > "$data/policy.yaml" <<YAML
+version: 1
+default: { action: deny }
+rules:
+  - name: bench-origin
+    hosts: [localhost]
+    ports: [9080, 9443]
+    action: allow
+    inspection: splice
+    destinations: [127.0.0.1/32]   # guard exemption: the bench origin is on loopback
+YAML
+  cat > "$data/config.yaml" <<YAML
+node:    { data-dir: $data }
+cluster: { name: bench-$$-$RANDOM, host: 127.0.0.1, port: 5801, members: ["127.0.0.1:5801"] }
+admin:   { host: 127.0.0.1, port: 9291 }
+policy:  { file: $data/policy.yaml }
+dns:     { static: { localhost: [127.0.0.1] } }
+proxy:   { explicit: { host: 127.0.0.1, port: 3128 } }
+YAML
+  # A copy, so that a rebuild of the node during the run does not change the jar under the running JVM.
+  cp "$node_jar" "$data/portcullis.jar"
+  # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
+  java ${NODE_JAVA_OPTS:-} -jar "$data/portcullis.jar" --config "$data/config.yaml" > "$data/node.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 240); do
+    up 3128 && break
+    kill -0 "$node_pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  if up 3128; then
+    say "portcullis up (pid $node_pid, log $data/node.log)"
+    portcullis=(portcullis=127.0.0.1:3128 --pid "portcullis=$node_pid")
+    # The JIT keeps compiling for ~40 s of load (C2 used more CPU than the event loop in the first minute), which
+    # the 5 s prewarm does not cover; the peers are native and need none. Not measured, summary on stderr.
+    say "warming portcullis up, $((4 * node_warmup)) s unmeasured"
+    java -jar "$bench_jar" --scenarios tunnel-plain,tunnel-tls,bulk,bulk-tls --concurrency 16 --prewarm 0 \
+      --warmup 0.5 --seconds "$node_warmup" --bulk-reps 1000 portcullis=127.0.0.1:3128 > /dev/null
+  else
+    say "portcullis did not start listening on 3128; last lines of $data/node.log:"
+    tail -20 "$data/node.log" >&2 || true
+    say "measuring the peers only"
+  fi
+fi
+
+mkdir -p "$results"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+report="$results/bench-$stamp.md"
+pids=()
+for p in squid:squid-3130 squid-bump:squid-3131 tinyproxy:tinyproxy mitmproxy:mitm; do
+  pid=$(pid_of "$D/${p##*:}.pid" || true)
+  [ -n "$pid" ] && pids+=(--pid "${p%%:*}=$pid")
+done
+pid_for() { # keep only the --pid options of the given targets
+  local i out=()
+  for ((i = 0; i < ${#pids[@]}; i += 2)); do
+    for t in "$@"; do [[ ${pids[i + 1]} == "$t="* ]] && out+=(--pid "${pids[i + 1]}"); done
+  done
+  echo "${out[@]:-}"
+}
+
+say "splice run; tables also go to $report"
+# shellcheck disable=SC2046 # pid_for prints separate words on purpose
+java -jar "$bench_jar" "${timing[@]}" --scenarios tunnel-plain,tunnel-tls,bulk,bulk-tls \
+  --json "$results/bench-$stamp-splice.json" "$@" \
+  direct "${portcullis[@]}" squid=127.0.0.1:3130 tinyproxy=127.0.0.1:3132 \
+  $(pid_for squid tinyproxy) | tee "$report"
+
+say "intercept run (peers that decrypt, for the decrypt aims)"
+# shellcheck disable=SC2046
+java -jar "$bench_jar" "${timing[@]}" --scenarios tunnel-tls,bulk-tls \
+  --json "$results/bench-$stamp-intercept.json" "$@" \
+  direct squid-bump=127.0.0.1:3131 mitmproxy=127.0.0.1:3133 \
+  --trust "squid-bump=$D/bump-ca.pem" --trust "mitmproxy=$D/mitm-ca.pem" \
+  $(pid_for squid-bump mitmproxy) | tee -a "$report"
+
+say "tables: $report; raw results: $results/bench-$stamp-*.json"

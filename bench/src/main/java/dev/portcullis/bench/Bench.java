@@ -1,0 +1,134 @@
+package dev.portcullis.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every selected scenario against every target and prints a table per scenario. Within a scenario the targets
+ * take turns at each concurrency, so the numbers compared side by side were taken moments apart.
+ */
+final class Bench {
+
+    /** Pause between two measurements, so that one's closing connections do not load the next. */
+    static final long PAUSE_MILLIS = 300;
+
+    private final BenchOptions options;
+    private final CpuMeter meter;
+    private final PrintStream out;
+    private final PrintStream progress;
+    private final Map<String, Dialer> dialers = new LinkedHashMap<>();
+
+    /**
+     * Prepares a dialer per target, loading the CA files when a TLS scenario is selected.
+     *
+     * @param meter    reads process CPU; unused when no pid was given
+     * @param out      where the tables go
+     * @param progress where a line per measurement goes
+     * @throws IOException naming a CA file that cannot be used
+     */
+    Bench(BenchOptions options, CpuMeter meter, PrintStream out, PrintStream progress) throws IOException {
+        this.options = options;
+        this.meter = meter;
+        this.out = out;
+        this.progress = progress;
+        boolean tls = options.scenarios().stream().anyMatch(Scenario::tls);
+        Map<Path, TlsClient> clients = new HashMap<>();
+        for (Target target : options.targets()) {
+            TlsClient client = null;
+            if (tls) {
+                Path ca = options.caFor(target);
+                client = clients.get(ca);
+                if (client == null) {
+                    client = TlsClient.trusting(ca);
+                    clients.put(ca, client);
+                }
+            }
+            dialers.put(target.name(), new Dialer(target, options.origin(), client,
+                    (int) options.timeout().toMillis()));
+        }
+    }
+
+    /** Runs all measurements, printing each scenario's table when it is done, and returns all results. */
+    List<CellResult> run() throws InterruptedException {
+        List<CellResult> all = new ArrayList<>();
+        for (Scenario scenario : options.scenarios()) {
+            List<CellResult> results = new ArrayList<>();
+            List<Integer> levels = scenario.bulk() ? List.of(1) : options.concurrency();
+            if (!scenario.bulk() && !options.prewarm().isZero()) {
+                prewarm(scenario, levels.stream().max(Integer::compare).orElse(1));
+            }
+            for (int concurrency : levels) {
+                for (Target target : options.targets()) {
+                    CellResult r = measure(scenario, concurrency, target);
+                    progress.println(MarkdownTable.progress(r));
+                    results.add(r);
+                    TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+                }
+            }
+            out.println();
+            out.println("### " + scenario.cliName());
+            out.println();
+            out.println(describe(scenario));
+            out.println();
+            out.print(new MarkdownTable(scenario, options.targets(), options.pids().keySet(), results).render());
+            out.flush();
+            all.addAll(results);
+        }
+        return all;
+    }
+
+    private void prewarm(Scenario scenario, int concurrency) throws InterruptedException {
+        HttpGet get = get(scenario, options.origin().smallPath());
+        for (Target target : options.targets()) {
+            CellResult r = new RateRun(dialers.get(target.name()), get, Duration.ZERO, options.prewarm(),
+                    options.timeout()).run(scenario, concurrency, CpuWindow.of(meter, null));
+            progress.println("prewarm (not in the tables) " + MarkdownTable.progress(r)
+                    + (r.errors().isEmpty() ? "" : " " + r.errors()));
+            TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+        }
+    }
+
+    private CellResult measure(Scenario scenario, int concurrency, Target target) throws InterruptedException {
+        Dialer dialer = dialers.get(target.name());
+        CpuWindow cpu = CpuWindow.of(meter, options.pids().get(target.name()));
+        if (scenario.bulk()) {
+            HttpGet get = get(scenario, options.origin().bulkPath());
+            return new BulkRun(dialer, get, options.bulkReps(), options.measure(), options.timeout())
+                    .run(scenario, cpu);
+        }
+        HttpGet get = get(scenario, options.origin().smallPath());
+        return new RateRun(dialer, get, options.warmup(), options.measure(), options.timeout())
+                .run(scenario, concurrency, cpu);
+    }
+
+    private HttpGet get(Scenario scenario, String path) {
+        return new HttpGet(options.origin().authority(scenario.tls()), path, -1);
+    }
+
+    private String describe(Scenario scenario) {
+        Origin o = options.origin();
+        String inside = scenario.tls() ? "TLS (full handshake, SNI " + o.host() + ") to " + o.authority(true)
+                : "plain HTTP to " + o.authority(false);
+        double seconds = options.measure().toMillis() / 1000.0;
+        if (scenario.bulk()) {
+            return "One tunnel per fetch, " + inside + ", GET " + o.bulkPath() + "; up to " + options.bulkReps()
+                    + " fetches within " + seconds + " s after " + BulkRun.WARMUP_FETCHES + " unmeasured."
+                    + " MB/s = 10^6 body bytes per second from request to last byte; latency = one fetch;"
+                    + " CPU = proxy process tree per MiB received.";
+        }
+        return "New connection per request: CONNECT, " + inside + ", GET " + o.smallPath()
+                + " (Connection: close), read to the end; " + seconds + " s per cell after "
+                + options.warmup().toMillis() / 1000.0 + " s warm-up (and " + options.prewarm().toMillis() / 1000.0
+                + " s per target at the highest concurrency before the first cell)."
+                + " req/s = completed requests per second; latency = connect to last byte;"
+                + " CPU = proxy process tree per completed request.";
+    }
+}

@@ -1,0 +1,103 @@
+package dev.portcullis.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The command line: {@code java -jar portcullis-bench.jar [options] TARGET...} (see {@link BenchOptions#USAGE}).
+ * Exits 0 after printing the tables (errors of the targets are results, printed in them), 2 on a bad command line or
+ * unusable CA or pid, 1 if the JSON file cannot be written.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    /** Runs the benchmark and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** The first three fields of {@code /proc/loadavg}: other work on the machine skews every number here. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param env the environment; {@code PEERS_DIR} locates the default origin CA
+     * @return the exit status
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Path peers = Path.of(env.getOrDefault("PEERS_DIR", "/tmp/portcullis-peers"));
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args, peers.resolve("origin-ca.pem"));
+        } catch (UsageException e) {
+            err.println("portcullis-bench: " + e.getMessage());
+            err.print(BenchOptions.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            out.print(BenchOptions.USAGE);
+            return 0;
+        }
+        CpuMeter meter = options.pids().isEmpty() ? null : CpuMeter.system();
+        for (Map.Entry<String, Long> pid : options.pids().entrySet()) {
+            try {
+                meter.treeTicks(pid.getValue());
+            } catch (IOException e) {
+                err.println("portcullis-bench: --pid " + pid.getKey() + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        Bench bench;
+        try {
+            bench = new Bench(options, meter, out, err);
+        } catch (IOException e) {
+            err.println("portcullis-bench: " + e.getMessage());
+            return 2;
+        }
+        Instant started = Instant.now();
+        out.println("## portcullis-bench " + started);
+        out.println();
+        out.println("Targets: " + options.targets().stream().map(Target::toString).collect(Collectors.joining(" "))
+                + "; " + Runtime.getRuntime().availableProcessors() + " cores; Java "
+                + Runtime.version() + (meter == null ? "" : "; CPU of " + options.pids().entrySet().stream()
+                .map(e -> e.getKey() + " (pid " + e.getValue() + ")").collect(Collectors.joining(", "))
+                + " at " + meter.ticksPerSecond() + " ticks/s") + "; load average " + loadAverage());
+        List<CellResult> results;
+        try {
+            results = bench.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("portcullis-bench: interrupted");
+            return 1;
+        }
+        out.println();
+        out.println("Load average at the end: " + loadAverage());
+        if (options.json() != null) {
+            try {
+                JsonReport.write(options.json(), started, options, meter == null ? 0 : meter.ticksPerSecond(),
+                        results);
+                err.println("raw results written to " + options.json());
+            } catch (IOException e) {
+                err.println("portcullis-bench: cannot write " + options.json() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        return 0;
+    }
+}
