@@ -33,6 +33,7 @@ import java.util.TreeSet;
  *   static-ttl: 60s      # TTL given with static answers
  *   static:              # answered before any resolver, never sent to one
  *     db.internal: ["10.0.0.5", "fd00::5"]
+ *   serve: { host: 10.0.0.1, port: 53 }   # DNS server for workloads, UDP and TCP; port -1 (default): none
  * </pre>
  *
  * Durations are read by {@link Durations}: {@code "500ms"}, {@code "2s"}, {@code "5m"} or milliseconds.
@@ -51,6 +52,10 @@ public final class DnsOptions {
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     /** Default TTL of static answers: 60 seconds. */
     public static final Duration DEFAULT_STATIC_TTL = Duration.ofSeconds(60);
+    /** {@value}: the workloads' DNS server listens on loopback unless told otherwise. */
+    public static final String DEFAULT_SERVE_HOST = "127.0.0.1";
+    /** {@value}: no DNS server for workloads unless configured (port 53 needs privileges and a decision). */
+    public static final int DEFAULT_SERVE_PORT = -1;
 
     static final String SERVERS = "servers";
     static final String TIMEOUT = "timeout";
@@ -60,8 +65,9 @@ public final class DnsOptions {
     static final String CACHE_SIZE = "cache-size";
     static final String STATIC_TTL = "static-ttl";
     static final String STATIC = "static";
+    static final String SERVE = "serve";
     private static final Set<String> KEYS =
-            Set.of(SERVERS, TIMEOUT, MIN_TTL, MAX_TTL, NEGATIVE_TTL, CACHE_SIZE, STATIC_TTL, STATIC);
+            Set.of(SERVERS, TIMEOUT, MIN_TTL, MAX_TTL, NEGATIVE_TTL, CACHE_SIZE, STATIC_TTL, STATIC, SERVE);
 
     private List<InetSocketAddress> servers;
     private Duration timeout;
@@ -71,6 +77,8 @@ public final class DnsOptions {
     private int cacheSize;
     private Duration staticTtl;
     private Map<String, List<InetAddress>> staticHosts;
+    private String serveHost = DEFAULT_SERVE_HOST;
+    private int servePort = DEFAULT_SERVE_PORT;
 
     /** Options with the defaults: the system's resolvers, no static names. */
     public DnsOptions() {
@@ -93,6 +101,8 @@ public final class DnsOptions {
         cacheSize = other.cacheSize;
         staticTtl = other.staticTtl;
         staticHosts = new LinkedHashMap<>(other.staticHosts);
+        serveHost = other.serveHost;
+        servePort = other.servePort;
     }
 
     /**
@@ -126,6 +136,14 @@ public final class DnsOptions {
             for (Map.Entry<String, Object> entry : map) {
                 addStaticHost(entry.getKey(), addressTexts(entry.getKey(), entry.getValue()));
             }
+        }
+        Object serve = json.getValue(SERVE);
+        if (serve != null) {
+            if (!(serve instanceof JsonObject server)) {
+                throw new IllegalArgumentException(SERVE + " must be a map {host, port}");
+            }
+            setServeHost(server.getString("host", DEFAULT_SERVE_HOST));
+            setServePort(intValue(server, "port", DEFAULT_SERVE_PORT));
         }
         validate();
     }
@@ -176,7 +194,34 @@ public final class DnsOptions {
                 .put(NEGATIVE_TTL, Durations.format(negativeTtl))
                 .put(CACHE_SIZE, cacheSize)
                 .put(STATIC_TTL, Durations.format(staticTtl))
-                .put(STATIC, statics);
+                .put(STATIC, statics)
+                .put(SERVE, new JsonObject().put("host", serveHost).put("port", servePort));
+    }
+
+    /** Where the DNS server for workloads listens (UDP and TCP). */
+    public String getServeHost() {
+        return serveHost;
+    }
+
+    public DnsOptions setServeHost(String serveHost) {
+        if (serveHost == null || serveHost.isBlank()) {
+            throw new IllegalArgumentException(SERVE + ".host must not be empty");
+        }
+        this.serveHost = serveHost;
+        return this;
+    }
+
+    /** The DNS server's port: -1 for none, 0 for an ephemeral port (tests). */
+    public int getServePort() {
+        return servePort;
+    }
+
+    public DnsOptions setServePort(int servePort) {
+        if (servePort < -1 || servePort > 65535) {
+            throw new IllegalArgumentException(SERVE + ".port must be -1 (off) or 0-65535, was " + servePort);
+        }
+        this.servePort = servePort;
+        return this;
     }
 
     /** The resolvers to ask, in order; empty means the system's. */

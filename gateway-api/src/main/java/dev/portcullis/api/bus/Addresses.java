@@ -18,6 +18,11 @@ public final class Addresses {
     public static final String DNS_RESOLVE = "portcullis.dns.resolve.v1";
     /** Request/reply: {@code {}} → {@code {servers[], cacheSize, staticNames}}. Readiness probes and the admin API. */
     public static final String DNS_INFO = "portcullis.dns.info.v1";
+    /**
+     * Request/reply: {@code RecentNamesRequest} → {@code RecentNames}: names the dns role, serving DNS to
+     * workloads, recently answered to a client with a given address. Served by the dns role.
+     */
+    public static final String DNS_RECENT_NAMES = "portcullis.dns.recent-names.v1";
     /** Request/reply: {@code SignRequest} → {@code SignedChain}. Served by the ca role. */
     public static final String CA_SIGN = "portcullis.ca.sign.v1";
     /** Request/reply: {@code {}} → {@code CaRoot}. Served by the ca role. */

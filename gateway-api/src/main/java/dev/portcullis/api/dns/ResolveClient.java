@@ -44,4 +44,17 @@ public final class ResolveClient {
                         GatewayException.fromBus(failure, ErrorCode.DNS_UNAVAILABLE, "dns")))
                 .map(reply -> Resolution.fromJson(reply.body()));
     }
+
+    /**
+     * Names the dns role recently answered to {@code client} with {@code address} (see {@link RecentNamesRequest}).
+     *
+     * @return a future completed with the names, most recent first (empty when none), or failed with a
+     * {@link GatewayException} ({@link ErrorCode#DNS_UNAVAILABLE} when no dns role answered)
+     */
+    public Future<RecentNames> recentNames(RecentNamesRequest request) {
+        return vertx.eventBus().<JsonObject>request(Addresses.DNS_RECENT_NAMES, request.toJson(), delivery)
+                .recover(failure -> Future.failedFuture(
+                        GatewayException.fromBus(failure, ErrorCode.DNS_UNAVAILABLE, "dns")))
+                .map(reply -> RecentNames.fromJson(reply.body()));
+    }
 }

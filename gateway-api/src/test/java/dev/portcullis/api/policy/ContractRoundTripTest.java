@@ -1,6 +1,8 @@
 package dev.portcullis.api.policy;
 
 import dev.portcullis.api.dns.AddressFamily;
+import dev.portcullis.api.dns.RecentNames;
+import dev.portcullis.api.dns.RecentNamesRequest;
 import dev.portcullis.api.dns.Resolution;
 import dev.portcullis.api.dns.ResolutionSource;
 import dev.portcullis.api.dns.ResolveRequest;
@@ -86,6 +88,16 @@ class ContractRoundTripTest {
         assertThat(Resolution.fromJson(new JsonObject(resolution.toJson().encode()))).isEqualTo(resolution);
         assertThatThrownBy(() -> ResolveRequest.fromJson(new JsonObject().put("name", "192.0.2.1")))
                 .hasMessageContaining("IP literal");
+    }
+
+    @Test
+    void recentNamesContractsSurviveTheWire() {
+        RecentNamesRequest request = new RecentNamesRequest("10.1.2.3", "192.0.2.9");
+        assertThat(RecentNamesRequest.fromJson(request.toJson())).isEqualTo(request);
+        RecentNames names = new RecentNames(List.of("git.example", "ssh.example"));
+        assertThat(RecentNames.fromJson(new JsonObject(names.toJson().encode()))).isEqualTo(names);
+        assertThatThrownBy(() -> RecentNamesRequest.fromJson(new JsonObject().put("client", "10.1.2.3")))
+                .hasMessageContaining("address");
     }
 
     @Test
