@@ -30,6 +30,7 @@ class DnsOptionsTest {
         assertThat(options.getCacheSize()).isEqualTo(DnsOptions.DEFAULT_CACHE_SIZE).isEqualTo(10_000);
         assertThat(options.getStaticTtl()).isEqualTo(DnsOptions.DEFAULT_STATIC_TTL).isEqualTo(Duration.ofSeconds(60));
         assertThat(options.getStaticHosts()).isEmpty();
+        assertThat(options.getServePort()).as("no DNS server for workloads unless configured").isEqualTo(-1);
         assertThat(new DnsOptions((JsonObject) null).toJson()).isEqualTo(new DnsOptions().toJson());
     }
 
@@ -45,9 +46,12 @@ class DnsOptionsTest {
                 .put("static-ttl", "90s")
                 .put("static", new JsonObject()
                         .put("DB.Internal.", new JsonArray().add("10.0.0.5").add("fd00::5"))
-                        .put("cache.internal", "10.0.0.6"));
+                        .put("cache.internal", "10.0.0.6"))
+                .put("serve", new JsonObject().put("host", "10.0.0.1").put("port", 53));
 
         DnsOptions options = new DnsOptions(json);
+        assertThat(options.getServeHost()).isEqualTo("10.0.0.1");
+        assertThat(options.getServePort()).isEqualTo(53);
 
         assertThat(options.getServers()).containsExactly(new InetSocketAddress("192.0.2.53", 53),
                 new InetSocketAddress("2001:db8::53", 5353));
@@ -100,6 +104,10 @@ class DnsOptionsTest {
                 Arguments.of("server port out of range",
                         new JsonObject().put("servers", new JsonArray().add("192.0.2.53").add("192.0.2.54:70000")),
                         "servers[1] port must be 1-65535, was '192.0.2.54:70000'"),
+                Arguments.of("serve port out of range",
+                        new JsonObject().put("serve", new JsonObject().put("port", 70000)),
+                        "serve.port must be -1 (off) or 0-65535, was 70000"),
+                Arguments.of("serve not a map", new JsonObject().put("serve", 53), "serve must be a map {host, port}"),
                 Arguments.of("static not a map", new JsonObject().put("static", new JsonArray().add("a.test")),
                         "static must be a map of host name to a list of IP addresses"),
                 Arguments.of("static address that is a name",

@@ -44,14 +44,20 @@ public final class ProxyOptions {
     public static final int DEFAULT_LEAF_CACHE_SIZE = 10_000;
 
     /**
-     * 10 s for a client on a transparent listener to send its whole ClientHello (or first bytes); a silent
-     * client is then closed with a logged reason rather than left hanging.
+     * 10 s for a client on a transparent listener to send its whole ClientHello or request head once it has
+     * started; then it is closed with a logged reason rather than left hanging.
      */
     public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * 1 s: a client on a transparent listener that has sent no byte by then is taken for a server-first protocol
+     * (SSH) and decided by its original destination instead of waiting for a ClientHello that will not come.
+     */
+    public static final Duration DEFAULT_SILENT_TIMEOUT = Duration.ofSeconds(1);
 
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
     private List<TransparentListenerOptions> transparent = List.of(new TransparentListenerOptions());
     private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
+    private Duration silentTimeout = DEFAULT_SILENT_TIMEOUT;
     private int explicitPort = DEFAULT_EXPLICIT_PORT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -82,6 +88,7 @@ public final class ProxyOptions {
             setTransparent(transparentList(json.getValue("transparent")));
         }
         setHelloTimeout(Durations.get(json, "hello-timeout", DEFAULT_HELLO_TIMEOUT));
+        setSilentTimeout(Durations.get(json, "silent-timeout", DEFAULT_SILENT_TIMEOUT));
         setConnectTimeout(Durations.get(json, "connect-timeout", DEFAULT_CONNECT_TIMEOUT));
         setIdleTimeout(Durations.get(json, "idle-timeout", DEFAULT_IDLE_TIMEOUT));
         setRequestTimeout(Durations.get(json, "request-timeout", DEFAULT_REQUEST_TIMEOUT));
@@ -102,6 +109,7 @@ public final class ProxyOptions {
                 .put("explicit", new JsonObject().put("host", explicitHost).put("port", explicitPort))
                 .put("transparent", new JsonArray(transparent.stream().map(TransparentListenerOptions::toJson).toList()))
                 .put("hello-timeout", Durations.format(helloTimeout))
+                .put("silent-timeout", Durations.format(silentTimeout))
                 .put("connect-timeout", Durations.format(connectTimeout))
                 .put("idle-timeout", Durations.format(idleTimeout))
                 .put("request-timeout", Durations.format(requestTimeout))
@@ -169,6 +177,15 @@ public final class ProxyOptions {
 
     public ProxyOptions setHelloTimeout(Duration helloTimeout) {
         this.helloTimeout = positive("hello-timeout", helloTimeout);
+        return this;
+    }
+
+    public Duration getSilentTimeout() {
+        return silentTimeout;
+    }
+
+    public ProxyOptions setSilentTimeout(Duration silentTimeout) {
+        this.silentTimeout = positive("silent-timeout", silentTimeout);
         return this;
     }
 

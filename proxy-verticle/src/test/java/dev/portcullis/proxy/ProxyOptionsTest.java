@@ -23,6 +23,7 @@ class ProxyOptionsTest {
         assertThat(options.getMaxHeaders()).isEqualTo(32768);
         assertThat(options.getAccessLogFile()).isNull();
         assertThat(options.getHelloTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.getSilentTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(options.getTransparent()).singleElement().satisfies(listener -> {
             assertThat(listener.getHost()).isEqualTo("127.0.0.1");
             assertThat(listener.getPort()).isEqualTo(8443);
@@ -39,7 +40,8 @@ class ProxyOptionsTest {
 
     @Test
     void transparentListenersSurviveTheRoundTrip() {
-        ProxyOptions options = new ProxyOptions().setHelloTimeout(Duration.ofMillis(750)).setTransparent(List.of(
+        ProxyOptions options = new ProxyOptions().setHelloTimeout(Duration.ofMillis(750))
+                .setSilentTimeout(Duration.ofMillis(300)).setTransparent(List.of(
                 new TransparentListenerOptions().setHost("0.0.0.0").setPort(8443).setUpstreamPort(443),
                 new TransparentListenerOptions().setPort(8080).setUpstreamPort(80).setName("web")));
         ProxyOptions copy = new ProxyOptions(options.toJson());

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real OpenSSH server on 127.0.0.1 for one test: its own host key, one authorised client key, no PAM, and
+ * A real OpenSSH server on 127.0.0.1 (or another address the test owns) for one test: its own host key, one authorised client key, no PAM, and
  * logs on stderr. Fails loudly when sshd or ssh-keygen is missing (.ci/run installs them).
  */
 public final class SshServer implements AutoCloseable {
@@ -17,16 +17,23 @@ public final class SshServer implements AutoCloseable {
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
 
     private final Process process;
+    private final String host;
     private final int port;
     private final Path clientKey;
 
-    private SshServer(Process process, int port, Path clientKey) {
+    private SshServer(Process process, String host, int port, Path clientKey) {
         this.process = process;
+        this.host = host;
         this.port = port;
         this.clientKey = clientKey;
     }
 
     public static SshServer start(Path dir, int port) throws Exception {
+        return start(dir, "127.0.0.1", port);
+    }
+
+    /** An sshd listening on {@code host} (an address of this host the test owns) and {@code port}. */
+    public static SshServer start(Path dir, String host, int port) throws Exception {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(SSHD + " is missing: apt-get install openssh-server (see .ci/run)");
         }
@@ -39,7 +46,7 @@ public final class SshServer implements AutoCloseable {
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "Port " + port,
-                "ListenAddress 127.0.0.1",
+                "ListenAddress " + host,
                 "HostKey " + hostKey,
                 "AuthorizedKeysFile " + authorized,
                 "PidFile none",
@@ -57,7 +64,7 @@ public final class SshServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sshd.log").toFile())
                 .start();
-        SshServer server = new SshServer(process, port, clientKey);
+        SshServer server = new SshServer(process, host, port, clientKey);
         server.awaitListening(dir);
         return server;
     }
@@ -94,13 +101,33 @@ public final class SshServer implements AutoCloseable {
         return new SshRun(ended ? ssh.exitValue() : -1, output);
     }
 
+    /**
+     * Runs {@code ssh -p port user@target echo through-portcullis} with this server's client key, the command
+     * prefixed by {@code prefix} (e.g. {@code ip netns exec NS}); bounded to 30 s.
+     */
+    public SshRun sshDirect(List<String> prefix, String target, int targetPort) throws Exception {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of("ssh", "-F", "/dev/null", "-i", clientKey.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+                "-p", Integer.toString(targetPort), System.getProperty("user.name") + "@" + target,
+                "echo", "through-portcullis"));
+        Process ssh = new ProcessBuilder(command).redirectErrorStream(true).start();
+        boolean ended = ssh.waitFor(30, TimeUnit.SECONDS);
+        if (!ended) {
+            ssh.destroyForcibly();
+        }
+        String output = new String(ssh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new SshRun(ended ? ssh.exitValue() : -1, output);
+    }
+
     private void awaitListening(Path dir) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
             }
-            try (Socket probe = new Socket("127.0.0.1", port)) {
+            try (Socket probe = new Socket(host, port)) {
                 return;
             } catch (IOException notYet) {
                 process.waitFor(50, TimeUnit.MILLISECONDS);

@@ -1,6 +1,8 @@
 package dev.portcullis.node.transparent;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   ns: iptables -t nat -A OUTPUT -p tcp --dport 443 -j DNAT --to-destination 10.R.S.1:LISTENER
  * </pre>
  * Everything lives in objects this class creates (the namespace, the veth pair, their addresses), and closing
- * deletes the namespace, which takes the pair and the rule with it. Needs root (CI runs as root) and iproute2 +
+ * deletes the namespace, which takes the pair and the rule with it; rules added on this host's side
+ * ({@link #redirectAtGateway}) name the pair's host end only and are deleted on close too. Needs root (CI runs as root) and iproute2 +
  * iptables; when they are missing the test fails loudly, it never skips.
  */
 final class ClientNamespace implements AutoCloseable {
@@ -23,6 +26,8 @@ final class ClientNamespace implements AutoCloseable {
     private final String name;
     private final String hostSide;
     private final String subnet;
+    /** Rules added to this host's own nat table, deleted again on close. */
+    private final List<List<String>> hostRules = new ArrayList<>();
 
     private ClientNamespace(String name, String hostSide, String subnet) {
         this.name = name;
@@ -47,6 +52,7 @@ final class ClientNamespace implements AutoCloseable {
             run("ip", "link", "set", clientSide, "netns", ns.name);
             run("ip", "addr", "add", ns.gatewayAddress() + "/24", "dev", ns.hostSide);
             run("ip", "addr", "add", ns.elsewhereAddress() + "/32", "dev", ns.hostSide);
+            run("ip", "addr", "add", ns.secondElsewhereAddress() + "/32", "dev", ns.hostSide);
             run("ip", "link", "set", ns.hostSide, "up");
             ns.exec("ip", "addr", "add", subnet + ".2/24", "dev", clientSide);
             ns.exec("ip", "link", "set", clientSide, "up");
@@ -74,6 +80,37 @@ final class ClientNamespace implements AutoCloseable {
         return subnet + ".9";
     }
 
+    /** A third host address the client can reach, for a second origin. */
+    String secondElsewhereAddress() {
+        return subnet + ".10";
+    }
+
+    /**
+     * Redirects what the namespace sends to {@code port} ({@code tcp} or {@code udp}) at the gateway's side: a
+     * REDIRECT in this host's {@code nat PREROUTING}, limited to the pair's host end, so this host's connection
+     * tracking knows each connection's original destination (as on a gateway that routes for its workloads).
+     */
+    void redirectAtGateway(String protocol, int port, int listenerPort) {
+        List<String> rule = List.of("PREROUTING", "-i", hostSide, "-p", protocol, "--dport", Integer.toString(port),
+                "-j", "REDIRECT", "--to-ports", Integer.toString(listenerPort));
+        List<String> add = new ArrayList<>(List.of("iptables", "-t", "nat", "-A"));
+        add.addAll(rule);
+        run(add.toArray(String[]::new));
+        hostRules.add(rule);
+    }
+
+    /** Makes the namespace's resolver the gateway ({@code ip netns exec} mounts /etc/netns/NAME/resolv.conf). */
+    void resolveThroughGateway() {
+        try {
+            Path dir = Path.of("/etc/netns", name);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("resolv.conf"),
+                    "nameserver " + gatewayAddress() + "\noptions timeout:2 attempts:1\n");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write /etc/netns/" + name + "/resolv.conf (needs root)", e);
+        }
+    }
+
     /** Redirects the namespace's outbound TCP to {@code port} to the gateway's {@code listenerPort}. */
     void redirect(int port, int listenerPort) {
         exec("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "--dport", Integer.toString(port),
@@ -96,6 +133,22 @@ final class ClientNamespace implements AutoCloseable {
 
     @Override
     public void close() {
+        for (List<String> rule : hostRules) {
+            List<String> delete = new ArrayList<>(List.of("iptables", "-t", "nat", "-D"));
+            delete.addAll(rule);
+            try {
+                run(delete.toArray(String[]::new));
+            } catch (RuntimeException e) {
+                // Gone already; nothing else refers to it.
+            }
+        }
+        Path netnsDir = Path.of("/etc/netns", name);
+        try {
+            Files.deleteIfExists(netnsDir.resolve("resolv.conf"));
+            Files.deleteIfExists(netnsDir);
+        } catch (IOException e) {
+            // Left behind in /etc/netns: harmless, named after a namespace that no longer exists.
+        }
         try {
             run("ip", "netns", "del", name);
         } catch (RuntimeException e) {

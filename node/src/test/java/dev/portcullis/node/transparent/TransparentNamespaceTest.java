@@ -226,13 +226,26 @@ class TransparentNamespaceTest {
     }
 
     @Test
-    void aSilentClientIsClosedAfterTheHelloTimeoutNeverLeftHanging() throws Exception {
+    void aSilentClientWhoseDestinationTheGatewayCannotSeeIsClosedNeverLeftHanging() throws Exception {
         int before = records.count(AccessRecords.listener(HTTPS));
 
         RawExchange.Answer answer = exchangeInside(new byte[0], 1, 8000);
 
         assertThat(answer.closed()).isTrue();
+        // The redirect happened in the client's namespace: the gateway's connection tracking never saw it.
         assertThat(records.awaitNext("silent client", AccessRecords.listener(HTTPS), before).getString("reason"))
+                .isEqualTo("no byte within 1000 ms (server-first), and the platform does not tell its original"
+                        + " destination (needs TPROXY, or REDIRECT in the gateway's own network namespace)");
+    }
+
+    @Test
+    void aClientThatStopsHalfwayThroughItsClientHelloIsClosedAfterTheHelloTimeout() throws Exception {
+        int before = records.count(AccessRecords.listener(HTTPS));
+
+        RawExchange.Answer answer = exchangeInside(Arrays.copyOf(Hellos.jdk("allowed.test"), 40), 100_000, 8000);
+
+        assertThat(answer.closed()).isTrue();
+        assertThat(records.awaitNext("half a hello", AccessRecords.listener(HTTPS), before).getString("reason"))
                 .isEqualTo("no ClientHello or request within 2000 ms");
     }
 

@@ -19,6 +19,9 @@ import dev.portcullis.proxy.respond.ErrorResponse;
 import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -31,11 +34,15 @@ import org.slf4j.LoggerFactory;
  * peek the ClientHello (held, not consumed) → decide on the SNI → resolve the SNI with the gateway's own DNS →
  * guard → dial the listener's upstream port → let the very same ClientHello bytes through into a splice, or
  * terminate TLS for decrypt inspection. First bytes that are not TLS are read as plain HTTP
- * ({@link TransparentHttp}). A client silent for the hello timeout is closed with a logged reason.
+ * ({@link TransparentHttp}). A client that sends no byte within the silent timeout, or whose bytes are neither TLS
+ * nor HTTP, is named by its original destination ({@link ByDestination}); one that starts but does not finish
+ * its ClientHello within the hello timeout is closed with a logged reason.
  */
 final class TransparentConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransparentConnection.class);
+    /** Notes the first byte, so silence can be told from a ClientHello still arriving. */
+    private static final String FIRST_BYTES = "portcullis-first-bytes";
 
     private final NetSocket client;
     private final Stages stages;
@@ -45,6 +52,9 @@ final class TransparentConnection {
     private final AccessRecord record;
     private ClientHelloPeek peek;
     private long helloTimer;
+    private long silentTimer;
+    private boolean sawBytes;
+    private boolean silent;
     private boolean handedOver;
     private boolean logged;
 
@@ -61,11 +71,21 @@ final class TransparentConnection {
     /** Installs the peek before the first read (the connect handler runs before it, so no byte is missed). */
     void start() {
         record.put(AccessRecord.PORT, listener.getUpstreamPort());
-        originalDestination().ifPresent(original -> record.put(AccessRecord.ORIGINAL_DST, original));
+        OriginalDestination.fromLocalAddress(client, boundPort).ifPresent(original ->
+                record.put(AccessRecord.ORIGINAL_DST, original.getAddress().getHostAddress() + ":" + original.getPort()));
         peek = new ClientHelloPeek(this::onHello);
         channel().pipeline().addFirst(ClientHelloPeek.NAME, peek);
+        channel().pipeline().addFirst(FIRST_BYTES, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                sawBytes = true;
+                ctx.pipeline().remove(this);
+                ctx.fireChannelRead(msg);
+            }
+        });
         client.closeHandler(closed -> {
             stages.vertx().cancelTimer(helloTimer);
+            stages.vertx().cancelTimer(silentTimer);
             if (!handedOver) {
                 finish("closed");
             }
@@ -77,20 +97,51 @@ final class TransparentConnection {
             }
             LOG.debug("transparent client {} socket error: {}", clientIp, failure.getMessage());
         });
+        long silentMs = stages.options().getSilentTimeout().toMillis();
+        silentTimer = stages.vertx().setTimer(silentMs, id -> {
+            if (!sawBytes && !peek.looked() && !handedOver) {
+                silent = true;
+                handedOver = true;
+                stages.vertx().cancelTimer(helloTimer);
+                byDestination().start(Buffer.buffer(), "no byte within " + silentMs + " ms (server-first)",
+                        this::releasePeek);
+            }
+        });
         long timeoutMs = stages.options().getHelloTimeout().toMillis();
         helloTimer = stages.vertx().setTimer(timeoutMs, id -> {
-            if (!peek.looked()) {
+            if (!peek.looked() && !silent) {
                 record.put(AccessRecord.REASON, "no ClientHello or request within " + timeoutMs + " ms");
                 client.close();
             }
         });
     }
 
+    private ByDestination byDestination() {
+        return new ByDestination(client, stages, listener, boundPort, record, this::finish);
+    }
+
+    /** The connection was decided without a ClientHello: the peek steps aside and lets bytes reach the relay. */
+    private void releasePeek() {
+        Channel channel = channel();
+        channel.eventLoop().execute(() -> {
+            ChannelHandlerContext ctx = channel.pipeline().context(peek);
+            if (ctx != null) {
+                peek.decideWithoutHello(ctx, new PeekOutcome.Pass());
+            }
+        });
+    }
+
     private Future<PeekOutcome> onHello(ClientHello hello) {
         stages.vertx().cancelTimer(helloTimer);
+        stages.vertx().cancelTimer(silentTimer);
+        if (silent) {
+            // Decided by destination already; these bytes are for the relay, which the peek now lets through.
+            return Future.succeededFuture(new PeekOutcome.Pass());
+        }
         if (!hello.tls()) {
             handedOver = true;
-            new TransparentHttp(client, stages, listener, record, this::finish).start();
+            new TransparentHttp(client, stages, listener, record, this::finish,
+                    (first, why) -> byDestination().start(first, why, () -> { })).start();
             return Future.succeededFuture(new PeekOutcome.Pass());
         }
         record.put(AccessRecord.SNI, hello.sni());
@@ -149,18 +200,6 @@ final class TransparentConnection {
      */
     private HostName aimedAt() {
         return HostName.parse(client.localAddress().hostAddress());
-    }
-
-    /**
-     * Under TPROXY the socket's local address is the client's original destination; under REDIRECT it is the
-     * listener itself (the original is only in conntrack), recognisable by the listener's own port.
-     */
-    private java.util.Optional<String> originalDestination() {
-        SocketAddress local = client.localAddress();
-        if (local == null || local.port() == boundPort) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(local.hostAddress() + ":" + local.port());
     }
 
     private void noteMismatch(HostName host, NetSocket upstream) {

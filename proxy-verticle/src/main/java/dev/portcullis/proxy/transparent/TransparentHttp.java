@@ -21,13 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Plain bytes on a transparent listener, read as one HTTP/1.1 request decided on its {@code Host} header
  * (DESIGN §3 step 5), forwarded with {@code Connection: close} like an explicit absolute-form request: one
- * decided request per connection. Bytes that cannot begin an HTTP request line are refused at once.
+ * decided request per connection. Bytes that cannot begin an HTTP request line are handed on at once (to be
+ * named by their destination).
  */
 final class TransparentHttp {
 
@@ -40,6 +42,7 @@ final class TransparentHttp {
     private final TransparentListenerOptions listener;
     private final AccessRecord record;
     private final Consumer<String> finish;
+    private final BiConsumer<Buffer, String> notHttp;
     private final RequestHeadParser parser;
     private final String clientIp;
     private final StringBuilder firstLine = new StringBuilder();
@@ -47,14 +50,18 @@ final class TransparentHttp {
     private boolean done;
     private long headTimer;
 
-    /** @param finish writes the connection's access record with the given close reason (once) */
+    /**
+     * @param finish  writes the connection's access record with the given close reason (once)
+     * @param notHttp takes over a connection whose first bytes are no HTTP request line: those bytes and why
+     */
     TransparentHttp(NetSocket client, Stages stages, TransparentListenerOptions listener, AccessRecord record,
-                    Consumer<String> finish) {
+                    Consumer<String> finish, BiConsumer<Buffer, String> notHttp) {
         this.client = client;
         this.stages = stages;
         this.listener = listener;
         this.record = record;
         this.finish = finish;
+        this.notHttp = notHttp;
         this.parser = new RequestHeadParser(stages.options().getMaxRequestLine(), stages.options().getMaxHeaders());
         this.clientIp = client.remoteAddress().hostAddress();
     }
@@ -79,8 +86,14 @@ final class TransparentHttp {
             return;
         }
         try {
+            if (!looksLikeHttp(bytes)) {
+                done = true;
+                stages.vertx().cancelTimer(headTimer);
+                notHttp.accept(Buffer.buffer(firstLine.toString().getBytes(StandardCharsets.ISO_8859_1)),
+                        "first bytes are neither a TLS ClientHello nor an HTTP request");
+                return;
+            }
             RequestHeadParser.State state = parser.feed(bytes);
-            checkRequestLine(bytes);
             if (state == RequestHeadParser.State.DONE) {
                 stages.vertx().cancelTimer(headTimer);
                 // Hold further bytes (a body) in the kernel until the upstream is connected.
@@ -95,24 +108,26 @@ final class TransparentHttp {
     }
 
     /**
-     * Refuses bytes that are neither TLS nor HTTP (an SSH banner on a port mapped to 443, binary junk) as soon as
-     * the first line is in, instead of waiting for a header block that will never come.
+     * Tells bytes that are neither TLS nor HTTP (an SSH banner on a port mapped to 443, binary junk) as soon as
+     * the first line is in, instead of waiting for a header block that will never come. Keeps the bytes until
+     * then, so whoever takes over can send them on.
      */
-    private void checkRequestLine(Buffer bytes) {
+    private boolean looksLikeHttp(Buffer bytes) {
         if (lineChecked) {
-            return;
+            return true;
         }
         firstLine.append(bytes.toString(StandardCharsets.ISO_8859_1));
         if (firstLine.length() == 0) {
-            return;
+            return true;
         }
         int newline = firstLine.indexOf("\n");
         char first = firstLine.charAt(0);
         if (first < 'A' || first > 'Z'
                 || (newline >= 0 && !REQUEST_LINE.matcher(firstLine.substring(0, newline)).matches())) {
-            throw new BadRequestException(400, "first bytes are neither a TLS ClientHello nor an HTTP request");
+            return false;
         }
-        lineChecked = newline >= 0 || parser.head() != null;
+        lineChecked = newline >= 0 || firstLine.length() > stages.options().getMaxRequestLine();
+        return true;
     }
 
     private void open(RequestHead head) {
