@@ -92,7 +92,8 @@ public final class WorkloadDnsServer {
                     }
                     udp = ((io.netty.channel.ChannelFuture) udpBound).channel();
                     int actual = ((InetSocketAddress) udp.localAddress()).getPort();
-                    new ServerBootstrap().group(eventLoop, eventLoop).channelFactory(transport.serverChannelFactory(false))
+                    new ServerBootstrap().group(eventLoop, eventLoop)
+                            .channelFactory(transport.serverChannelFactory(false))
                             .childHandler(new ChannelInitializer<Channel>() {
                                 @Override
                                 protected void initChannel(Channel channel) {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real OpenSSH server on 127.0.0.1 (or another address the test owns) for one test: its own host key, one authorised client key, no PAM, and
- * logs on stderr. Fails loudly when sshd or ssh-keygen is missing (.ci/run installs them).
+ * A real OpenSSH server on 127.0.0.1 (or another address the test owns) for one test: its own host key, one
+ * authorised client key, no PAM, and logs on stderr. Fails loudly when sshd or ssh-keygen is missing (.ci/run
+ * installs them).
  */
 public final class SshServer implements AutoCloseable {
 

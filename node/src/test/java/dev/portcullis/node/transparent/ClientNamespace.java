@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
  * A workload's network namespace joined to this host by a veth pair, whose outbound TCP to one port is
  * redirected to the gateway's transparent listener, as a deployment's REDIRECT rule would do:
  * <pre>
- *   [ns: client 10.R.S.2] ──veth── [host: gateway 10.R.S.1, "elsewhere" 10.R.S.9]
+ *   [ns: client 10.R.S.2] ──veth── [host: gateway 10.R.S.1, "elsewhere" 10.R.S.9 and 10.R.S.10]
  *   ns: iptables -t nat -A OUTPUT -p tcp --dport 443 -j DNAT --to-destination 10.R.S.1:LISTENER
  * </pre>
  * Everything lives in objects this class creates (the namespace, the veth pair, their addresses), and closing
  * deletes the namespace, which takes the pair and the rule with it; rules added on this host's side
- * ({@link #redirectAtGateway}) name the pair's host end only and are deleted on close too. Needs root (CI runs as root) and iproute2 +
- * iptables; when they are missing the test fails loudly, it never skips.
+ * ({@link #redirectAtGateway}) name the pair's host end only and are deleted on close too. Needs root (CI runs
+ * as root) and iproute2 + iptables; when they are missing the test fails loudly, it never skips.
  */
 final class ClientNamespace implements AutoCloseable {
 

@@ -22,6 +22,8 @@ public final class TransparentListener {
     public TransparentListener(Vertx vertx, ProxyOptions proxyOptions, TransparentListenerOptions options,
                                Stages stages) {
         this.options = options;
+        // Known before binding unless it is 0 (tests): connections cannot arrive before the bind anyway.
+        this.boundPort = options.getPort();
         NetServerOptions serverOptions = new NetServerOptions()
                 .setHost(options.getHost())
                 .setPort(options.getPort())
