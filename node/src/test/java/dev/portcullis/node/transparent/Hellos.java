@@ -72,7 +72,8 @@ final class Hellos {
         out.put(record);
         out.putShort(3, (short) ((in.getShort(3) & 0xffff) + added));
         int handshakeLength = ((record[6] & 0xff) << 16 | (record[7] & 0xff) << 8 | (record[8] & 0xff)) + added;
-        out.put(6, (byte) (handshakeLength >>> 16)).put(7, (byte) (handshakeLength >>> 8)).put(8, (byte) handshakeLength);
+        out.put(6, (byte) (handshakeLength >>> 16)).put(7, (byte) (handshakeLength >>> 8))
+                .put(8, (byte) handshakeLength);
         out.putShort(at, (short) (extensionsLength + added));
         out.position(record.length);
         out.putShort((short) type).putShort((short) data.length).put(data);

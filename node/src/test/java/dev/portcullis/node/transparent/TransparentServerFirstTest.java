@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,19 +95,24 @@ class TransparentServerFirstTest {
         }
     }
 
+    private static Predicate<JsonObject> host(String name) {
+        return AccessRecords.listener(SSH).and(r -> name.equals(r.getString("host")));
+    }
+
     private static List<String> inside() {
         return List.of("ip", "netns", "exec", ns.name());
     }
 
     @Test
     void sshToANameTheClientResolvedThroughTheGatewayIsAllowedByThatName() throws Exception {
-        int before = records.count(AccessRecords.listener(SSH));
+        Predicate<JsonObject> git = host("git.test").and(r -> r.getLong("bytesUp", 0L) > 0);
+        int before = records.count(git);
 
         SshServer.SshRun run = sshd.sshDirect(inside(), "git.test", 22);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("through-portcullis");
-        JsonObject record = records.awaitNext("ssh record", AccessRecords.listener(SSH), before);
+        JsonObject record = records.awaitNext("ssh record", git, before);
         assertThat(record.getString("host")).isEqualTo("git.test");
         assertThat(record.getString("rule")).isEqualTo("git-over-ssh");
         assertThat(record.getString("originalDst")).isEqualTo(ns.elsewhereAddress() + ":22");
@@ -114,24 +120,26 @@ class TransparentServerFirstTest {
 
     @Test
     void sshToANameThePolicyDeniesIsRefusedQuickly() throws Exception {
-        int before = records.count(AccessRecords.listener(SSH));
+        int before = records.count(host("shell.test"));
 
         SshServer.SshRun run = sshd.sshDirect(inside(), "shell.test", 22);
 
         assertThat(run.exitCode()).as("ssh ended by itself, refused: %s", run.output()).isPositive();
-        JsonObject record = records.awaitNext("denied ssh", AccessRecords.listener(SSH), before);
+        JsonObject record = records.awaitNext("denied ssh", host("shell.test"), before);
         assertThat(record.getString("host")).isEqualTo("shell.test");
         assertThat(record.getString("reason")).contains("denied by rule 'no-shells'");
     }
 
     @Test
     void sshToAnAddressNoNameWasResolvedForIsRefusedNeverHangs() throws Exception {
-        int before = records.count(AccessRecords.listener(SSH));
+        Predicate<JsonObject> nameless = AccessRecords.listener(SSH)
+                .and(r -> "10.254.254.254:22".equals(r.getString("originalDst")));
+        int before = records.count(nameless);
 
         SshServer.SshRun run = sshd.sshDirect(inside(), "10.254.254.254", 22);
 
         assertThat(run.exitCode()).as("ssh ended by itself, refused: %s", run.output()).isPositive();
-        JsonObject record = records.awaitNext("nameless ssh", AccessRecords.listener(SSH), before);
+        JsonObject record = records.awaitNext("nameless ssh", nameless, before);
         assertThat(record.getString("reason"))
                 .contains("the gateway's DNS answered no name with 10.254.254.254 to");
         assertThat(record.getString("originalDst")).isEqualTo("10.254.254.254:22");
@@ -139,14 +147,15 @@ class TransparentServerFirstTest {
 
     @Test
     void aSilentClientIsNamedByItsDestinationToo() throws Exception {
-        int before = records.count(AccessRecords.listener(SSH));
+        Predicate<JsonObject> silent = host("git.test").and(r -> r.getLong("bytesUp", 0L) == 0);
+        int before = records.count(silent);
 
         // bash resolves git.test through the gateway, connects, and only reads.
         String banner = ns.exec("timeout", "5", "bash", "-c",
                 "exec 3<>/dev/tcp/git.test/22; head -c 7 <&3");
 
         assertThat(banner).as("the server's banner came through without a client byte").startsWith("SSH-2.0");
-        JsonObject record = records.awaitNext("silent client", AccessRecords.listener(SSH), before);
-        assertThat(record.getString("host")).isEqualTo("git.test");
+        JsonObject record = records.awaitNext("silent client", silent, before);
+        assertThat(record.getString("rule")).isEqualTo("git-over-ssh");
     }
 }
