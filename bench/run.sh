@@ -37,14 +37,15 @@ up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 say() { echo "run.sh: $*" >&2; }
 
 started_peers=()
-node_pid=""
+declare -A node_pids=()
 cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+  for node_pid in "${node_pids[@]}"; do
+    kill -0 "$node_pid" 2>/dev/null || continue
     say "stopping portcullis (pid $node_pid)"
     kill "$node_pid" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.25; done
     kill -0 "$node_pid" 2>/dev/null && kill -9 "$node_pid" 2>/dev/null || true
-  fi
+  done
   for ((i = ${#started_peers[@]} - 1; i >= 0; i--)); do
     say "stopping ${started_peers[i]}"
     "$peers" stop "${started_peers[i]}" || true
@@ -75,18 +76,15 @@ pid_of() { # pid_of PIDFILE: the pid in it, if that process lives
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
-# Portcullis: one node with every role, the bench origin allowed and spliced.
-portcullis=()
-if up 3128; then
-  say "127.0.0.1:3128 is taken by something this script did not start; stop it first"; exit 1
-elif [ ! -f "$node_jar" ]; then
-  say "no $node_jar (build it: mvn -B -q -pl node -am package); measuring the peers only"
-else
-  for port in 5801 9291; do
-    if up "$port"; then say "127.0.0.1:$port (cluster/admin) is taken; stop it first"; exit 1; fi
+# Portcullis: one node with every role for each run: the bench origin allowed and spliced (3128), and a second
+# node that decrypts it (3138; its root is fetched from /ca.pem, the origin's CA is given as upstream-ca-file).
+start_node() { # start_node NAME PORT CLUSTER_PORT ADMIN_PORT INSPECTION -> sets node_pids[NAME]; 1 when it did not come up
+  local name=$1 port=$2 cluster=$3 admin=$4 inspection=$5 dir="$data/$1"
+  for p in "$port" "$cluster" "$admin"; do
+    if up "$p"; then say "127.0.0.1:$p is taken by something this script did not start; stop it first"; exit 1; fi
   done
-  rm -rf "$data"; mkdir -p "$data"
-  cat > "$data/policy.yaml" <<YAML
+  mkdir -p "$dir"
+  cat > "$dir/policy.yaml" <<YAML
 version: 1
 default: { action: deny }
 rules:
@@ -94,39 +92,67 @@ rules:
     hosts: [localhost]
     ports: [9080, 9443]
     action: allow
-    inspection: splice
+    inspection: $inspection
     destinations: [127.0.0.1/32]   # guard exemption: the bench origin is on loopback
 YAML
-  cat > "$data/config.yaml" <<YAML
-node:    { data-dir: $data }
-cluster: { name: bench-$$-$RANDOM, host: 127.0.0.1, port: 5801, members: ["127.0.0.1:5801"] }
-admin:   { host: 127.0.0.1, port: 9291 }
-policy:  { file: $data/policy.yaml }
+  cat > "$dir/config.yaml" <<YAML
+node:    { data-dir: $dir }
+cluster: { name: bench-$$-$RANDOM, host: 127.0.0.1, port: $cluster, members: ["127.0.0.1:$cluster"] }
+admin:   { host: 127.0.0.1, port: $admin }
+policy:  { file: $dir/policy.yaml }
 dns:     { static: { localhost: [127.0.0.1] } }
-proxy:   { explicit: { host: 127.0.0.1, port: 3128 } }
+proxy:   { explicit: { host: 127.0.0.1, port: $port }, transparent: [], upstream-ca-file: $D/origin-ca.pem }
 YAML
-  # A copy, so that a rebuild of the node during the run does not change the jar under the running JVM.
-  cp "$node_jar" "$data/portcullis.jar"
   # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
-  java ${NODE_JAVA_OPTS:-} -jar "$data/portcullis.jar" --config "$data/config.yaml" > "$data/node.log" 2>&1 &
-  node_pid=$!
+  java ${NODE_JAVA_OPTS:-} -jar "$data/portcullis.jar" --config "$dir/config.yaml" > "$dir/node.log" 2>&1 &
+  node_pids[$name]=$!
   for _ in $(seq 1 240); do
-    up 3128 && break
-    kill -0 "$node_pid" 2>/dev/null || break
+    up "$port" && break
+    kill -0 "${node_pids[$name]}" 2>/dev/null || break
     sleep 0.25
   done
-  if up 3128; then
-    say "portcullis up (pid $node_pid, log $data/node.log)"
-    portcullis=(portcullis=127.0.0.1:3128 --pid "portcullis=$node_pid")
-    # The JIT keeps compiling for ~40 s of load (C2 used more CPU than the event loop in the first minute), which
-    # the 5 s prewarm does not cover; the peers are native and need none. Not measured, summary on stderr.
+  if up "$port"; then
+    say "portcullis $name up on $port (pid ${node_pids[$name]}, log $dir/node.log)"
+    return 0
+  fi
+  say "portcullis $name did not start listening on $port; last lines of $dir/node.log:"
+  tail -20 "$dir/node.log" >&2 || true
+  return 1
+}
+
+portcullis=()
+decrypting=()
+if [ ! -f "$node_jar" ]; then
+  say "no $node_jar (build it: mvn -B -q -pl node -am package); measuring the peers only"
+else
+  rm -rf "$data"; mkdir -p "$data"
+  # A copy, so that a rebuild of the node during the run does not change the jar under the running JVM.
+  cp "$node_jar" "$data/portcullis.jar"
+  if start_node splice 3128 5801 9291 splice; then
+    portcullis=(portcullis=127.0.0.1:3128 --pid "portcullis=${node_pids[splice]}")
+  fi
+  fetch_root() { # the admin API comes up after the listeners: retry for up to 20 s
+    for _ in $(seq 1 80); do
+      curl -sf http://127.0.0.1:9292/ca.pem -o "$data/decrypt-root.pem" && return 0
+      sleep 0.25
+    done
+    say "could not fetch the decrypting node's root from http://127.0.0.1:9292/ca.pem"; return 1
+  }
+  if start_node decrypt 3138 5811 9292 decrypt && fetch_root; then
+    decrypting=(portcullis=127.0.0.1:3138 --pid "portcullis=${node_pids[decrypt]}" --trust "portcullis=$data/decrypt-root.pem")
+  fi
+  # The JIT keeps compiling for ~40 s of load (C2 used more CPU than the event loop in the first minute), which
+  # the 5 s prewarm does not cover; the peers are native and need none. Not measured, summary on stderr.
+  if [ ${#portcullis[@]} -gt 0 ]; then
     say "warming portcullis up, $((4 * node_warmup)) s unmeasured"
     java -jar "$bench_jar" --scenarios tunnel-plain,tunnel-tls,bulk,bulk-tls --concurrency 16 --prewarm 0 \
       --warmup 0.5 --seconds "$node_warmup" --bulk-reps 1000 portcullis=127.0.0.1:3128 > /dev/null
-  else
-    say "portcullis did not start listening on 3128; last lines of $data/node.log:"
-    tail -20 "$data/node.log" >&2 || true
-    say "measuring the peers only"
+  fi
+  if [ ${#decrypting[@]} -gt 0 ]; then
+    say "warming the decrypting portcullis up, $((2 * node_warmup)) s unmeasured"
+    java -jar "$bench_jar" --scenarios tunnel-tls,bulk-tls --concurrency 16 --prewarm 0 --warmup 0.5 \
+      --seconds "$node_warmup" --bulk-reps 1000 portcullis=127.0.0.1:3138 \
+      --trust "portcullis=$data/decrypt-root.pem" > /dev/null
   fi
 fi
 
@@ -157,7 +183,7 @@ say "intercept run (peers that decrypt, for the decrypt aims)"
 # shellcheck disable=SC2046
 java -jar "$bench_jar" "${timing[@]}" --scenarios tunnel-tls,bulk-tls \
   --json "$results/bench-$stamp-intercept.json" "$@" \
-  direct squid-bump=127.0.0.1:3131 mitmproxy=127.0.0.1:3133 \
+  direct "${decrypting[@]}" squid-bump=127.0.0.1:3131 mitmproxy=127.0.0.1:3133 \
   --trust "squid-bump=$D/bump-ca.pem" --trust "mitmproxy=$D/mitm-ca.pem" \
   $(pid_for squid-bump mitmproxy) | tee -a "$report"
 

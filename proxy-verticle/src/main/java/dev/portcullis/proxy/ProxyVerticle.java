@@ -12,6 +12,7 @@ import dev.portcullis.proxy.guard.AddressClassifier;
 import dev.portcullis.proxy.guard.GuardCache;
 import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.intercept.LeafMinter;
+import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.transparent.TransparentListener;
@@ -78,7 +79,9 @@ public class ProxyVerticle extends VerticleBase {
                 .setConnectTimeout((int) options.getConnectTimeout().toMillis())
                 .setIdleTimeout((int) options.getIdleTimeout().toMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setTcpNoDelay(true);
+                .setTcpNoDelay(true)
+                .setSslEngineOptions(TlsEngine.vertxEngine());
+        LOG.info("TLS for intercepted connections: {}", TlsEngine.describe());
         Dialer dialer = new Dialer(vertx.createNetClient(clientOptions));
         AddressClassifier classifier = AddressClassifier.forThisHost();
         // The own port is known only after binding; a holder lets the guard see it (ports 0 in tests).

@@ -100,6 +100,7 @@ public final class LeafMinter {
                 .generateCertificates(new ByteArrayInputStream(chain.chainPem().getBytes(StandardCharsets.US_ASCII)))
                 .toArray(X509Certificate[]::new);
         return SslContextBuilder.forServer(keys.getPrivate(), certificates)
+                .sslProvider(TlsEngine.provider())
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
