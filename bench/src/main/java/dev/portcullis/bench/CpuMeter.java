@@ -70,12 +70,12 @@ final class CpuMeter {
         Map<Long, List<Long>> children = new HashMap<>();
         all.forEach((p, stat) -> children.computeIfAbsent(stat.ppid(), k -> new ArrayList<>()).add(p));
         long ticks = 0;
-        Deque<Long> todo = new ArrayDeque<>(List.of(pid));
+        Deque<Long> unvisited = new ArrayDeque<>(List.of(pid));
         // Bounded by the number of processes listed: each is visited once, as ppid links form a tree.
-        for (int visited = 0; !todo.isEmpty() && visited <= all.size(); visited++) {
-            long p = todo.pop();
+        for (int visited = 0; !unvisited.isEmpty() && visited <= all.size(); visited++) {
+            long p = unvisited.pop();
             ticks += all.get(p).ticks();
-            todo.addAll(children.getOrDefault(p, List.of()));
+            unvisited.addAll(children.getOrDefault(p, List.of()));
         }
         return ticks;
     }
