@@ -78,8 +78,8 @@ pid_of() { # pid_of PIDFILE: the pid in it, if that process lives
 
 # Portcullis: one node with every role for each run: the bench origin allowed and spliced (3128), and a second
 # node that decrypts it (3138; its root is fetched from /ca.pem, the origin's CA is given as upstream-ca-file).
-start_node() { # start_node NAME PORT CLUSTER_PORT ADMIN_PORT INSPECTION -> sets node_pids[NAME]; 1 when it did not come up
-  local name=$1 port=$2 cluster=$3 admin=$4 inspection=$5 dir="$data/$1"
+start_node() { # start_node NAME PORT CLUSTER_PORT ADMIN_PORT INSPECTION TRANSPARENT -> sets node_pids[NAME]; 1 when it did not come up
+  local name=$1 port=$2 cluster=$3 admin=$4 inspection=$5 transparent=$6 dir="$data/$1"
   for p in "$port" "$cluster" "$admin"; do
     if up "$p"; then say "127.0.0.1:$p is taken by something this script did not start; stop it first"; exit 1; fi
   done
@@ -101,7 +101,7 @@ cluster: { name: bench-$$-$RANDOM, host: 127.0.0.1, port: $cluster, members: ["1
 admin:   { host: 127.0.0.1, port: $admin }
 policy:  { file: $dir/policy.yaml }
 dns:     { static: { localhost: [127.0.0.1] } }
-proxy:   { explicit: { host: 127.0.0.1, port: $port }, transparent: [], upstream-ca-file: $D/origin-ca.pem }
+proxy:   { explicit: { host: 127.0.0.1, port: $port }, transparent: $transparent, upstream-ca-file: $D/origin-ca.pem }
 YAML
   # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
   java ${NODE_JAVA_OPTS:-} -jar "$data/portcullis.jar" --config "$dir/config.yaml" > "$dir/node.log" 2>&1 &
@@ -128,8 +128,12 @@ else
   rm -rf "$data"; mkdir -p "$data"
   # A copy, so that a rebuild of the node during the run does not change the jar under the running JVM.
   cp "$node_jar" "$data/portcullis.jar"
-  if start_node splice 3128 5801 9291 splice; then
-    portcullis=(portcullis=127.0.0.1:3128 --pid "portcullis=${node_pids[splice]}")
+  # The splice node also listens as a transparent proxy (what a REDIRECT rule would send it), one listener per
+  # origin port: 18443 -> 9443 (decided by SNI) and 18080 -> 9080 (by Host), measured as "redirected".
+  redirect_listeners='[{ host: 127.0.0.1, port: 18443, upstream-port: 9443 }, { host: 127.0.0.1, port: 18080, upstream-port: 9080 }]'
+  if start_node splice 3128 5801 9291 splice "$redirect_listeners"; then
+    portcullis=(portcullis=127.0.0.1:3128 --pid "portcullis=${node_pids[splice]}"
+      redirected=redirect:127.0.0.1:18443,18080 --pid "redirected=${node_pids[splice]}")
   fi
   fetch_root() { # the admin API comes up after the listeners: retry for up to 20 s
     for _ in $(seq 1 80); do
@@ -138,7 +142,7 @@ else
     done
     say "could not fetch the decrypting node's root from http://127.0.0.1:9292/ca.pem"; return 1
   }
-  if start_node decrypt 3138 5811 9292 decrypt && fetch_root; then
+  if start_node decrypt 3138 5811 9292 decrypt '[]' && fetch_root; then
     decrypting=(portcullis=127.0.0.1:3138 --pid "portcullis=${node_pids[decrypt]}" --trust "portcullis=$data/decrypt-root.pem")
   fi
   # The JIT keeps compiling for ~40 s of load (C2 used more CPU than the event loop in the first minute), which

@@ -58,10 +58,12 @@ final class Dialer {
         int t = useTls ? 1 : 0;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(timeoutMillis);
-        socket.connect(target.isDirect() ? directAddress[t] : target.address(), timeoutMillis);
+        InetSocketAddress to = target.isDirect() ? directAddress[t]
+                : target.isTransparent() && !useTls ? target.plainAddress() : target.address();
+        socket.connect(to, timeoutMillis);
         OutputStream out = socket.getOutputStream();
         reader.reset(socket.getInputStream());
-        if (!target.isDirect()) {
+        if (!target.isDirect() && !target.isTransparent()) {
             out.write(connectRequest[t]);
             ResponseHead head = reader.readHead();
             if (head.status() / 100 != 2) {

@@ -38,7 +38,7 @@ final class LoopbackServers implements AutoCloseable {
     }
 
     Target proxyTarget(String name) {
-        return new Target(name, new InetSocketAddress("127.0.0.1", proxy.getLocalPort()));
+        return new Target(name, new InetSocketAddress("127.0.0.1", proxy.getLocalPort()), null);
     }
 
     @Override

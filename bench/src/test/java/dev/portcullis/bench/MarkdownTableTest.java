@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class MarkdownTableTest {
 
-    private static final List<Target> TARGETS = List.of(new Target("direct", null),
-            new Target("portcullis", new InetSocketAddress("127.0.0.1", 3128)),
-            new Target("squid", new InetSocketAddress("127.0.0.1", 3130)));
+    private static final List<Target> TARGETS = List.of(new Target("direct", null, null),
+            new Target("portcullis", new InetSocketAddress("127.0.0.1", 3128), null),
+            new Target("squid", new InetSocketAddress("127.0.0.1", 3130), null));
 
     @Test
     void ratiosCompareEachProxyWithDirectAndPortcullisWithEachPeer() {

@@ -28,6 +28,21 @@ class RunFlowTest {
     }
 
     @Test
+    void aTransparentTargetIsSpokenToAsIfRedirectedWithoutAnyConnect() throws Exception {
+        try (LoopbackServers servers = new LoopbackServers(true)) {
+            int originPort = servers.origin().directAddress(false).getPort();
+            Target redirected = Target.parse("redirected=redirect:127.0.0.1:" + originPort + "," + originPort);
+
+            CellResult r = rate(redirected, servers.origin(), 1);
+
+            assertThat(redirected.isTransparent()).isTrue();
+            assertThat(redirected).hasToString("redirected=redirect:127.0.0.1:" + originPort + "," + originPort);
+            assertThat(r.errors()).as("the refusing CONNECT proxy is never asked").isEmpty();
+            assertThat(r.iterations()).isPositive();
+        }
+    }
+
+    @Test
     void aRefusedConnectIsCountedByItsStatus() throws Exception {
         try (LoopbackServers servers = new LoopbackServers(true)) {
             CellResult r = rate(servers.proxyTarget("proxy"), servers.origin(), 1);
@@ -45,7 +60,7 @@ class RunFlowTest {
         }
         Origin origin = new Origin("localhost", "127.0.0.1", closedPort, 1, "/small", "/big");
 
-        CellResult r = rate(new Target(Target.DIRECT, null), origin, 1);
+        CellResult r = rate(new Target(Target.DIRECT, null, null), origin, 1);
 
         assertThat(r.iterations()).isZero();
         assertThat(r.errors()).hasSize(1);
