@@ -1,0 +1,208 @@
+package dev.portcullis.node.explicit;
+
+import dev.portcullis.node.testkit.FreePorts;
+import dev.portcullis.node.testkit.Poll;
+import dev.portcullis.node.testkit.TestCluster;
+import dev.portcullis.node.testkit.TestOrigin;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clients that give up halfway — mid-head, right after the 200, with a half-close, after a refusal — leave no
+ * socket behind in the proxy (nor towards the origin): the JVM's open sockets return to where they were.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConnectionLeakTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Vertx vertx;
+    private static TestOrigin origin;
+    private static TestCluster cluster;
+    private static int proxyPort;
+    private static int closedPort;
+    private static ServerSocket sink;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        origin = TestOrigin.https(vertx, "origin.test");
+        closedPort = FreePorts.one();
+        sink = startSink();
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                version: 1
+                default: { action: deny }
+                rules:
+                  - name: origin
+                    hosts: [origin.test, sink.test]
+                    action: allow
+                    destinations: [127.0.0.1/32]
+                """);
+        cluster = TestCluster.start(TestCluster.node("policy:1,dns:1,proxy:1")
+                .section("policy", new JsonObject().put("file", policy.toString()))
+                .section("dns", new JsonObject().put("static",
+                        new JsonObject().put("origin.test", new JsonArray().add("127.0.0.1"))
+                                .put("sink.test", new JsonArray().add("127.0.0.1")))));
+        proxyPort = cluster.listenerPort(0, "explicit");
+    }
+
+    /**
+     * An upstream that never speaks and closes a connection only when it reads the end of it, so a tunnel the
+     * proxy forgets to close stays open on both sides and shows in the count.
+     */
+    private static ServerSocket startSink() throws IOException {
+        ServerSocket server = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket accepted = server.accept();
+                    Thread reader = new Thread(() -> {
+                        try (accepted; InputStream in = accepted.getInputStream()) {
+                            while (in.read() >= 0) {
+                                // hold the connection until the proxy ends it
+                            }
+                        } catch (IOException ended) {
+                            // reset by the proxy: ended all the same
+                        }
+                    }, "sink-reader");
+                    reader.setDaemon(true);
+                    reader.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "sink-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (sink != null) {
+            sink.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+        if (vertx != null) {
+            vertx.close().await();
+        }
+    }
+
+    /** Sockets this JVM holds open right now (proxy, origin and its TCP front, cluster), from /proc/self/fd. */
+    private static long openSockets() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code request}, reads the first answer when asked, then (when {@code halfClose}) shuts its own
+     * output down and reads until the proxy closes — the way `nc` ends a tunnel.
+     */
+    /** The open-socket count once it has stopped changing (three equal readings 200 ms apart, at most 10 s). */
+    private static long settledSockets() {
+        long previous = -1;
+        int same = 0;
+        for (int reading = 0; reading < 50 && same < 2; reading++) {
+            long now = openSockets();
+            same = now == previous ? same + 1 : 0;
+            previous = now;
+            vertx.timer(200).await();
+        }
+        return previous;
+    }
+
+    private static String send(String request, boolean halfClose, boolean waitForAnswer) throws IOException {
+        return send(request, halfClose, waitForAnswer, null);
+    }
+
+    /** As above; {@code afterAnswer}, when given, is written into the tunnel once the answer came. */
+    private static String send(String request, boolean halfClose, boolean waitForAnswer, String afterAnswer)
+            throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            if (!waitForAnswer) {
+                return "";
+            }
+            byte[] head = new byte[64];
+            InputStream in = socket.getInputStream();
+            int read = in.read(head);
+            String answer = read <= 0 ? "" : new String(head, 0, read, StandardCharsets.ISO_8859_1);
+            if (afterAnswer != null) {
+                socket.getOutputStream().write(afterAnswer.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+            }
+            if (halfClose) {
+                socket.shutdownOutput();
+                while (in.read(head) >= 0) {
+                    // drain until the proxy closes: the origin saw our end of input and closed its side
+                }
+            }
+            return answer;
+        }
+    }
+
+    @Test
+    void clientsThatGiveUpHalfwayLeaveNoSocketBehind() throws Exception {
+        String connect = "CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n";
+        // One round first, so that lazily opened sockets (pools, the cluster's own) exist before the baseline.
+        assertThat(send(connect, false, true)).startsWith("HTTP/1.1 200");
+        long baseline = settledSockets();
+
+        for (int round = 0; round < 20; round++) {
+            assertThat(send("GARBAGE\r\n\r\n", false, true)).startsWith("HTTP/1.1 400");
+            send("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\nHost: ori", false, false);
+            assertThat(send(connect, false, true)).startsWith("HTTP/1.1 200");
+            assertThat(send(connect, true, true)).startsWith("HTTP/1.1 200");
+            assertThat(send(connect, false, true, "not TLS, relayed as it is\r\n")).startsWith("HTTP/1.1 200");
+            String toSink = "CONNECT sink.test:" + sink.getLocalPort() + " HTTP/1.1\r\n\r\n";
+            assertThat(send(toSink, false, true)).startsWith("HTTP/1.1 200");
+            assertThat(send(toSink, false, true, "bytes, then the client goes\r\n")).startsWith("HTTP/1.1 200");
+            assertThat(send(toSink, true, true, "bytes, then a half-close\r\n")).startsWith("HTTP/1.1 200");
+            assertThat(send("CONNECT denied.test:443 HTTP/1.1\r\n\r\n", false, true)).startsWith("HTTP/1.1 403");
+            assertThat(send("CONNECT origin.test:" + closedPort + " HTTP/1.1\r\n\r\n", false, true))
+                    .startsWith("HTTP/1.1 502");
+        }
+
+        long settled = Poll.until(Duration.ofSeconds(15), ConnectionLeakTest::settledSockets,
+                open -> open <= baseline, "open sockets back to the baseline of " + baseline);
+        assertThat(settled).isLessThanOrEqualTo(baseline);
+    }
+}
