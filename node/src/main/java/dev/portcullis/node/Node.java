@@ -72,7 +72,9 @@ public final class Node {
                     + ": " + e, e));
         }
         return ClusteredNode.join(config.cluster()).compose(cluster -> startOn(config, cluster)
-                .recover(failure -> cluster.vertx().close().transform(ignored -> Future.failedFuture(failure))));
+                .recover(failure -> cluster.vertx().close()
+                        .onComplete(done -> cluster.releaseMetrics())
+                        .transform(ignored -> Future.failedFuture(failure))));
     }
 
     private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster) {
@@ -81,7 +83,7 @@ public final class Node {
         return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
                 .compose(deployments -> warmUp(vertx))
                 .compose(warm -> config.admin().enabled()
-                        ? new AdminServer(vertx, cluster.nodeId(), registry).listen(config.admin())
+                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics()).listen(config.admin())
                         .map(HttpServer::actualPort)
                         : Future.succeededFuture(-1))
                 .compose(adminPort -> {
@@ -162,7 +164,9 @@ public final class Node {
             // to one of them (as the registry's is) could never deliver the completion of close().
             Promise<Void> closed = Promise.promise();
             String id = id();
-            registry.unregister().onComplete(ignored -> cluster.vertx().close().onComplete(closed));
+            registry.unregister().onComplete(ignored -> cluster.vertx().close()
+                    .onComplete(done -> cluster.releaseMetrics())
+                    .onComplete(closed));
             closing = closed.future().onSuccess(ignored -> LOG.info("node {} stopped", id));
         }
         return closing;

@@ -1,5 +1,7 @@
 package dev.portcullis.node.admin;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.bus.ErrorCode;
@@ -38,12 +40,15 @@ public final class AdminServer {
     private final Vertx vertx;
     private final String nodeId;
     private final MemberRegistry members;
+    private final PrometheusMeterRegistry metrics;
 
     /**
      * @param nodeId  this node's id, reported by {@code /healthz} and {@code /api/v1/cluster}
      * @param members the cluster's member registry
+     * @param metrics what {@code /metrics} serves, in Prometheus text format
      */
-    public AdminServer(Vertx vertx, String nodeId, MemberRegistry members) {
+    public AdminServer(Vertx vertx, String nodeId, MemberRegistry members, PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.members = members;
@@ -72,6 +77,7 @@ public final class AdminServer {
         router.get("/api/v1/policy").handler(this::policyInfo);
         router.get("/api/v1/cluster").handler(this::cluster);
         router.get("/ca.pem").handler(this::caRoot);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
         router.route().last().handler(ctx -> Responses.error(ctx, 404, "not-found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath(), null));
         return router;

@@ -1,5 +1,10 @@
 package dev.portcullis.node.cluster;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import dev.portcullis.node.config.ClusterSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,8 +19,10 @@ import java.util.List;
  *
  * @param vertx   the clustered Vert.x
  * @param manager its cluster manager, for this node's id and the live member list
+ * @param metrics this node's Prometheus registry: Vert.x's own meters, and (through Micrometer's global registry,
+ *                which it joins) the roles' meters such as {@code portcullis_connections_total}
  */
-public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager) {
+public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, PrometheusMeterRegistry metrics) {
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
@@ -26,7 +33,13 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager) {
      */
     public static Future<ClusteredNode> join(ClusterSettings settings) {
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigFactory.create(settings));
-        VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Metrics.addRegistry(metrics);
+        VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+                // vertx-micrometer keeps registries by name: one name per node, or nodes sharing a JVM (tests) would
+                // all report into the first node's registry.
+                .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                        .setRegistryName("portcullis-" + java.util.UUID.randomUUID()));
         options.getEventBusOptions()
                 .setHost(settings.host())
                 .setPort(0)
@@ -34,8 +47,16 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager) {
         return Vertx.builder()
                 .with(options)
                 .withClusterManager(manager)
+                .withMetrics(new MicrometerMetricsFactory(metrics))
                 .buildClustered()
-                .map(vertx -> new ClusteredNode(vertx, manager));
+                .map(vertx -> new ClusteredNode(vertx, manager, metrics))
+                .onFailure(failed -> Metrics.removeRegistry(metrics));
+    }
+
+    /** Leaves Micrometer's global registry; called once the node's Vert.x is closed. */
+    public void releaseMetrics() {
+        Metrics.removeRegistry(metrics);
+        metrics.close();
     }
 
     /** This node's id in the cluster (a UUID). */

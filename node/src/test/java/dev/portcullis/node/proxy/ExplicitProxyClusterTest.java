@@ -1,6 +1,7 @@
 package dev.portcullis.node.proxy;
 
 import dev.portcullis.node.testkit.Curl;
+import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +91,24 @@ class ExplicitProxyClusterTest {
 
         assertThat(result.status()).isEqualTo(200);
         assertThat(result.body()).hasSize(1048576).startsWith("abcdefghijklmnopqrstuvwxyzabc");
+    }
+
+    @Test
+    void metricsCountConnectionsByVerdictBesideVertxsOwn() {
+        Curl.viaProxy(proxyPort).caFile(origin.caFile()).get("https://origin.test:" + origin.port() + "/");
+        Curl.viaProxy(proxyPort).get("https://metrics-denied.test:" + origin.port() + "/");
+        int proxyNode = cluster.nodes().size() - 1;
+
+        Curl.Result metrics = Poll.until(Duration.ofSeconds(5),
+                () -> Curl.direct().get("http://127.0.0.1:" + cluster.node(proxyNode).adminPort() + "/metrics"),
+                result -> result.body().contains("verdict=\"deny\""), "a denied connection counted");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body())
+                .containsPattern("portcullis_connections_total\\{[^}]*outcome=\"4xx\"[^}]*verdict=\"deny\"")
+                .containsPattern("portcullis_connections_total\\{[^}]*outcome=\"2xx\"[^}]*verdict=\"allow\"")
+                .contains("portcullis_bytes_total")
+                .contains("vertx_");
     }
 
     @Test

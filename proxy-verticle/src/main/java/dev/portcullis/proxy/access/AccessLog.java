@@ -16,7 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Writes access records as JSON lines to the logger {@code portcullis.access} and, when configured, to a file.
+ * Writes access records as JSON lines to the logger {@code portcullis.access} and, when configured, to a file, and
+ * counts them as metrics ({@link AccessMetrics}).
  * Every proxy instance in the JVM that names the same file shares one writer, whose single thread keeps file
  * I/O off the event loops and lines whole.
  */
@@ -49,6 +50,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public void write(JsonObject record) {
+        AccessMetrics.count(record);
         String line = record.encode();
         LOG.info(line);
         if (sink != null) {

@@ -1,0 +1,51 @@
+package dev.portcullis.proxy.access;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Counts what the access records say, so the metrics and the log are the same facts under the same names:
+ * {@code portcullis_connections_total{listener, verdict, inspection, outcome}} (one per record: a connection, or
+ * a request inside a decrypted one) and {@code portcullis_bytes_total{listener, direction}}. Registered in
+ * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
+ */
+final class AccessMetrics {
+
+    private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+
+    private AccessMetrics() {
+    }
+
+    static void count(JsonObject record) {
+        String listener = record.getString(AccessRecord.LISTENER, "unknown");
+        Counter.builder("portcullis.connections")
+                .description("Connections (and requests inside decrypted connections) by how they ended")
+                .tag("listener", listener)
+                .tag("verdict", record.getString(AccessRecord.VERDICT, "none"))
+                .tag("inspection", record.getString(AccessRecord.INSPECTION, "none"))
+                .tag("outcome", outcome(record.getValue(AccessRecord.STATUS)))
+                .register(REGISTRY)
+                .increment();
+        bytes(listener, "up", record.getValue(AccessRecord.BYTES_UP));
+        bytes(listener, "down", record.getValue(AccessRecord.BYTES_DOWN));
+    }
+
+    /** The status class ("2xx", "4xx", ...), or "none" when the client left before any answer. */
+    private static String outcome(Object status) {
+        return status instanceof Number number ? number.intValue() / 100 + "xx" : "none";
+    }
+
+    private static void bytes(String listener, String direction, Object count) {
+        if (count instanceof Number number && number.longValue() > 0) {
+            Counter.builder("portcullis.bytes")
+                    .description("Bytes relayed, client to upstream (up) and back (down)")
+                    .baseUnit("bytes")
+                    .tag("listener", listener)
+                    .tag("direction", direction)
+                    .register(REGISTRY)
+                    .increment(number.doubleValue());
+        }
+    }
+}
