@@ -8,7 +8,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -116,22 +115,14 @@ public final class CaOptions {
         setPassphraseEnv(Json.optionalString(json, PASSPHRASE_ENV));
         setPassphraseFile(path(json, PASSPHRASE_FILE, null));
         setLeafValidity(Durations.get(json, LEAF_VALIDITY, DEFAULT_LEAF_VALIDITY));
-        setCacheSize(intValue(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
+        setCacheSize(Json.optionalInt(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
         setReloadInterval(Durations.get(json, RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL));
         validate();
     }
 
     /** The keys of a configuration section this class does not know (likely typos), sorted. */
     public static Set<String> unknownKeys(JsonObject json) {
-        Set<String> unknown = new TreeSet<>();
-        if (json != null) {
-            for (String key : json.fieldNames()) {
-                if (!KEYS.contains(key)) {
-                    unknown.add(key);
-                }
-            }
-        }
-        return unknown;
+        return Json.unknownKeys(json, KEYS);
     }
 
     /**
@@ -316,18 +307,6 @@ public final class CaOptions {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(key + " is not a valid path: " + e.getReason());
         }
-    }
-
-    private static int intValue(JsonObject json, String key, int fallback) {
-        Object value = json.getValue(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number number) || number.doubleValue() != number.longValue()
-                || number.longValue() > Integer.MAX_VALUE || number.longValue() < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException(key + " must be a whole number, was " + value);
-        }
-        return number.intValue();
     }
 
     private static void putIfSet(JsonObject json, String key, Object value) {

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Options of the dns role: the {@code dns} section of the node configuration.
@@ -126,7 +125,7 @@ public final class DnsOptions {
         setMinTtl(Durations.get(json, MIN_TTL, DEFAULT_MIN_TTL));
         setMaxTtl(Durations.get(json, MAX_TTL, DEFAULT_MAX_TTL));
         setNegativeTtl(Durations.get(json, NEGATIVE_TTL, DEFAULT_NEGATIVE_TTL));
-        setCacheSize(intValue(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
+        setCacheSize(Json.optionalInt(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
         setStaticTtl(Durations.get(json, STATIC_TTL, DEFAULT_STATIC_TTL));
         Object statics = json.getValue(STATIC);
         if (statics != null) {
@@ -143,22 +142,14 @@ public final class DnsOptions {
                 throw new IllegalArgumentException(SERVE + " must be a map {host, port}");
             }
             setServeHost(server.getString("host", DEFAULT_SERVE_HOST));
-            setServePort(intValue(server, "port", DEFAULT_SERVE_PORT));
+            setServePort(Json.optionalInt(server, "port", DEFAULT_SERVE_PORT));
         }
         validate();
     }
 
     /** The keys of a configuration section this class does not know (likely typos), sorted. */
     public static Set<String> unknownKeys(JsonObject json) {
-        Set<String> unknown = new TreeSet<>();
-        if (json != null) {
-            for (String key : json.fieldNames()) {
-                if (!KEYS.contains(key)) {
-                    unknown.add(key);
-                }
-            }
-        }
-        return unknown;
+        return Json.unknownKeys(json, KEYS);
     }
 
     /**
@@ -368,18 +359,6 @@ public final class DnsOptions {
             return texts;
         }
         throw new IllegalArgumentException(STATIC + "." + name + " must be a list of IP addresses, was " + value);
-    }
-
-    private static int intValue(JsonObject json, String key, int fallback) {
-        Object value = json.getValue(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number number) || number.doubleValue() != number.longValue()
-                || number.longValue() > Integer.MAX_VALUE || number.longValue() < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException(key + " must be a whole number, was " + value);
-        }
-        return number.intValue();
     }
 
     private static Duration positive(String key, Duration value) {
