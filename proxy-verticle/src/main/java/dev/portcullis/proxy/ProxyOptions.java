@@ -1,7 +1,7 @@
 package dev.portcullis.proxy;
 
 import dev.portcullis.api.config.Durations;
-import dev.portcullis.proxy.transparent.TransparentListenerOptions;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -16,7 +16,7 @@ import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.transparent.TransparentListener;
-import dev.portcullis.proxy.transparent.TransparentListenerOptions;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy;
 
-import dev.portcullis.proxy.transparent.TransparentListenerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.transparent;
 
+import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.api.dns.RecentNamesRequest;
 import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.host.HostName;

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.transparent;
 
+import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Mode;

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.transparent;
 
+import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.proxy.ProxyOptions;
 import dev.portcullis.proxy.Stages;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package dev.portcullis.proxy.transparent;
+package dev.portcullis.proxy;
 
 import io.vertx.core.json.JsonObject;
 
