@@ -25,7 +25,7 @@ public final class ProxyOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** 5 min without a byte in either direction closes a tunnel. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
-    /** 10 s for the client to send its whole request head (DESIGN §3 step 1). */
+    /** 10 s for the client to send its whole request head (README, "What happens to one connection", step 1). */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     /** 2 s for a policy decision; then the connection fails closed with 503. */
     public static final Duration DEFAULT_POLICY_TIMEOUT = Duration.ofSeconds(2);

@@ -5,6 +5,7 @@ import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
+import dev.portcullis.proxy.admit.Admission;
 import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.explicit.ExplicitListener;
@@ -16,7 +17,6 @@ import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.transparent.TransparentListener;
-
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -73,8 +73,8 @@ public class ProxyVerticle extends VerticleBase {
         PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout());
         Decider decider = new Decider(policy, options.getDecisionCacheSize());
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
-        DestinationResolver resolver = new DestinationResolver(new ResolveClient(vertx, options.getDnsTimeout()),
-                options.getDecisionCacheSize());
+        ResolveClient dns = new ResolveClient(vertx, options.getDnsTimeout());
+        DestinationResolver resolver = new DestinationResolver(dns, options.getDecisionCacheSize());
         NetClientOptions clientOptions = new NetClientOptions()
                 .setConnectTimeout((int) options.getConnectTimeout().toMillis())
                 .setIdleTimeout((int) options.getIdleTimeout().toMillis())
@@ -102,7 +102,8 @@ public class ProxyVerticle extends VerticleBase {
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
                 minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
-        Stages stages = new Stages(vertx, options, decider, resolver, guards, dialer, accessLog, interception);
+        Admission admission = new Admission(decider, policy, resolver, guards, dialer);
+        Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception);
         explicit = new ExplicitListener(vertx, options, stages);
         for (TransparentListenerOptions listener : options.getTransparent()) {
             transparent.add(new TransparentListener(vertx, options, listener, stages));

@@ -1,25 +1,21 @@
 package dev.portcullis.proxy;
 
+import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.proxy.access.AccessLog;
-import dev.portcullis.proxy.decide.Decider;
-import dev.portcullis.proxy.dial.Dialer;
-import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.admit.Admission;
 import dev.portcullis.proxy.intercept.Interception;
-import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Vertx;
 
 /**
  * The stages a connection passes through, built once per proxy instance and shared by its connections.
  *
- * @param vertx     for timers
- * @param options   limits and timeouts
- * @param decider   policy decisions with near-cache
- * @param resolver  the gateway's own DNS
- * @param guards    destination guard per rule
- * @param dialer    upstream connections
- * @param accessLog one record per connection
+ * @param vertx        for timers
+ * @param options      limits and timeouts
+ * @param admission    decide, gate, resolve, guard and dial: how every listener admits a connection
+ * @param dns          the dns role, for the names it recently answered to a workload
+ * @param accessLog    one record per connection
  * @param interception what decrypt inspection needs
  */
-public record Stages(Vertx vertx, ProxyOptions options, Decider decider, DestinationResolver resolver,
-                     GuardCache guards, Dialer dialer, AccessLog accessLog, Interception.Tools interception) {
+public record Stages(Vertx vertx, ProxyOptions options, Admission admission, ResolveClient dns,
+                     AccessLog accessLog, Interception.Tools interception) {
 }

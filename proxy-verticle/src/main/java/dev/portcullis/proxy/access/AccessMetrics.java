@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Counts what the access records say, so the metrics and the log are the same facts under the same names:
- * {@code portcullis_connections_total{listener, verdict, inspection, outcome}} (one per record: a connection, or
+ * {@code portcullis_connections_total{listener, verdict, inspection, outcome, ech}} (one per record: a connection, or
  * a request inside a decrypted one) and {@code portcullis_bytes_total{listener, direction}}. Registered in
  * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
  */
@@ -26,6 +26,7 @@ final class AccessMetrics {
                 .tag("verdict", record.getString(AccessRecord.VERDICT, "none"))
                 .tag("inspection", record.getString(AccessRecord.INSPECTION, "none"))
                 .tag("outcome", outcome(record.getValue(AccessRecord.STATUS)))
+                .tag("ech", String.valueOf(Boolean.TRUE.equals(record.getValue(AccessRecord.ECH))))
                 .register(REGISTRY)
                 .increment();
         bytes(listener, "up", record.getValue(AccessRecord.BYTES_UP));

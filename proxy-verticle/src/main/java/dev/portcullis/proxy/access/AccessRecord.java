@@ -19,6 +19,12 @@ public final class AccessRecord {
     public static final String HOST = "host";
     public static final String PORT = "port";
     public static final String SNI = "sni";
+    /**
+     * {@code true} when the ClientHello carried {@code encrypted_client_hello}: {@code sni} is then only the outer
+     * name. Chromium sends a GREASE one in every hello it has no ECH config for, so this is common and not proof
+     * of a hidden name.
+     */
+    public static final String ECH = "ech";
     public static final String RESOLVED = "resolved";
     /** Where a transparent client aimed, when the platform tells (TPROXY); the gateway never connects there. */
     public static final String ORIGINAL_DST = "originalDst";

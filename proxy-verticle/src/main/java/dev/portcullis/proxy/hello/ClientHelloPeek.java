@@ -1,5 +1,7 @@
 package dev.portcullis.proxy.hello;
 
+import dev.portcullis.proxy.respond.TlsAlert;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,7 +45,7 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     @Override
     protected Future<PeekOutcome> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) {
         if (looked) {
-            // After a refusal the decoder may call again while the close is in flight (VERTX-NOTES pitfall 9).
+            // After a refusal the decoder may call again while the close is in flight (a refusal closes asynchronously).
             return ctx.executor().newFailedFuture(new IllegalStateException("already decided"));
         }
         looked = true;
@@ -81,6 +83,10 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     }
 
     private void apply(ChannelHandlerContext ctx, PeekOutcome outcome) {
+        if (ctx.isRemoved()) {
+            // The pipeline was torn down while the decision was pending (the client left): nothing to apply.
+            return;
+        }
         if (outcome instanceof PeekOutcome.Terminate terminate) {
             SslHandler ssl = terminate.context().newHandler(ctx.alloc());
             ctx.pipeline().replace(this, "ssl", ssl);

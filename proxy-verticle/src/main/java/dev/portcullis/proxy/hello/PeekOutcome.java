@@ -1,5 +1,7 @@
 package dev.portcullis.proxy.hello;
 
+import dev.portcullis.proxy.respond.TlsAlert;
+
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
 

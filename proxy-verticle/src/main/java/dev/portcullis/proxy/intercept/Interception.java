@@ -2,21 +2,14 @@ package dev.portcullis.proxy.intercept;
 
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.Decision;
-import dev.portcullis.api.policy.NonTlsAction;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.access.AccessRecord;
-import dev.portcullis.proxy.hello.ClientHello;
-import dev.portcullis.proxy.hello.ClientHelloPeek;
+import dev.portcullis.proxy.connection.ClientConnection;
+import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.hello.PeekOutcome;
-import dev.portcullis.proxy.hello.TlsAlert;
-import dev.portcullis.proxy.splice.Splice;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
+import dev.portcullis.proxy.respond.TlsAlert;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +22,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Decrypt inspection of one connection: open and verify TLS to the server first, then mint a leaf for the client
- * and inspect the HTTP between them. Two ways in: {@link #start} for an explicit tunnel after the proxy answered
- * {@code 200} (reads the ClientHello itself and checks its name against the CONNECT host), and {@link #decrypt}
- * for a listener that has already read and decided on the ClientHello (transparent). In a tunnel, a
- * client whose first bytes are not TLS gets the rule's {@code non-tls} action; while the ClientHello is awaited
- * the server may already speak (SSH and other server-first protocols are relayed, never left hanging), and a
- * "TLS" client that only speaks after the server did is not TLS and is refused.
+ * Decrypt inspection of one connection whose ClientHello (naming {@code host}) is held by a
+ * {@link dev.portcullis.proxy.hello.ClientHelloPeek}: open and verify TLS to the server first, then mint a leaf for
+ * the client and inspect the HTTP between them. The listener's stage before this one read and checked the hello
+ * (a tunnel's first bytes, or a transparent listener's decision on its SNI); nothing has been relayed yet.
  */
 public final class Interception {
 
@@ -47,56 +37,18 @@ public final class Interception {
     }
 
     private final Tools tools;
-    private final NetSocket client;
+    private final ClientConnection connection;
     private final NetSocket upstream;
     private final Decision decision;
     private final String host;
-    private final AccessRecord connection;
-    private Splice downstream;
 
-    public Interception(Tools tools, NetSocket client, NetSocket upstream, Decision decision, String host,
-                        AccessRecord connection) {
+    public Interception(Tools tools, ClientConnection connection, NetSocket upstream, Decision decision,
+                        String host) {
         this.tools = tools;
-        this.client = client;
+        this.connection = connection;
         this.upstream = upstream;
         this.decision = decision;
         this.host = host;
-        this.connection = connection;
-    }
-
-    /**
-     * Starts examining the client's first bytes.
-     *
-     * @param early bytes the client sent after its CONNECT head, before the 200
-     * @return completed with a close reason when the connection has ended
-     */
-    public Future<String> start(Buffer early) {
-        Channel clientChannel = channel(client);
-        Promise<String> ended = Promise.promise();
-        client.closeHandler(closed -> ended.tryComplete("closed"));
-        downstream = Splice.openDownstream(clientChannel, channel(upstream));
-        clientChannel.pipeline().addFirst(ClientHelloPeek.NAME, new ClientHelloPeek(this::onHello));
-        if (early.length() > 0) {
-            clientChannel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
-            clientChannel.pipeline().fireChannelReadComplete();
-        }
-        clientChannel.config().setAutoRead(true);
-        return ended.future();
-    }
-
-    private Future<PeekOutcome> onHello(ClientHello hello) {
-        if (!hello.tls()) {
-            return nonTls("the client's first bytes are not TLS");
-        }
-        if (downstream.bytesDown() > 0) {
-            return refuse(TlsAlert.HANDSHAKE_FAILURE, "server spoke before the client's ClientHello: not a TLS server");
-        }
-        connection.put(AccessRecord.SNI, hello.sni());
-        if (hello.sni() != null && !hello.sni().equals(host)) {
-            return refuse(TlsAlert.UNRECOGNIZED_NAME, "name mismatch: SNI " + hello.sni() + " in a tunnel to " + host);
-        }
-        downstream.withdraw();
-        return decrypt();
     }
 
     /**
@@ -113,7 +65,7 @@ public final class Interception {
                 .recover(failure -> Future.failedFuture(UpstreamUntrustedException.from(failure, host)))
                 .compose(verified -> mintFor(peer()))
                 .<PeekOutcome>map(context -> new PeekOutcome.Terminate(context, pipeline -> inspect()))
-                .recover(failure -> refuse(failure instanceof UpstreamUntrustedException
+                .recover(failure -> connection.refuseHello(failure instanceof UpstreamUntrustedException
                         ? TlsAlert.BAD_CERTIFICATE : TlsAlert.INTERNAL_ERROR, failure.getMessage()));
     }
 
@@ -122,27 +74,13 @@ public final class Interception {
     }
 
     private void inspect() {
-        connection.put(AccessRecord.INSPECTION, "decrypt");
-        HttpInspector inspector = new HttpInspector(host, decision.rule(), tools.policy(), connection::copy,
+        AccessRecord record = connection.record();
+        record.put(AccessRecord.INSPECTION, "decrypt");
+        connection.whileOpen("closed");
+        HttpInspector inspector = new HttpInspector(host, decision.rule(), tools.policy(), record::copy,
                 tools.accessLog()::write);
-        inspector.installUpstreamSide(channel(upstream));
-        inspector.installClientSide(channel(client), tools.maxRequestLine(), tools.maxHeaders());
-    }
-
-    private Future<PeekOutcome> nonTls(String why) {
-        connection.put(AccessRecord.REASON, why);
-        if (decision.nonTls() == NonTlsAction.SPLICE) {
-            downstream.joinClient(null, Long.MAX_VALUE);
-            return Future.succeededFuture(new PeekOutcome.Pass());
-        }
-        return refuse(TlsAlert.HANDSHAKE_FAILURE, why + " and rule '" + decision.rule() + "' says non-tls: deny");
-    }
-
-    private Future<PeekOutcome> refuse(int alert, String reason) {
-        LOG.info("decrypt refused for {} -> {}: {}", client.remoteAddress().hostAddress(), host, reason);
-        connection.put(AccessRecord.REASON, reason);
-        upstream.close();
-        return Future.succeededFuture(new PeekOutcome.Refuse(alert, reason));
+        inspector.installUpstreamSide(Sockets.channel(upstream));
+        inspector.installClientSide(connection.channel(), tools.maxRequestLine(), tools.maxHeaders());
     }
 
     private X509Certificate peer() {
@@ -178,9 +116,5 @@ public final class Interception {
         } catch (IllegalArgumentException e) {
             return java.util.Optional.empty();
         }
-    }
-
-    private static Channel channel(NetSocket socket) {
-        return ((NetSocketInternal) socket).channelHandlerContext().channel();
     }
 }

@@ -6,7 +6,11 @@ import dev.portcullis.proxy.dial.UpstreamConnectException;
 import dev.portcullis.proxy.guard.GuardRefusedException;
 import dev.portcullis.proxy.request.BadRequestException;
 
-/** Turns any failure of a connection's stages into the answer the client gets (DESIGN §7). */
+/**
+ * Turns any failure of a connection's stages into the answer the client gets: an HTTP status with an RFC 9209
+ * {@code Proxy-Status} where the client speaks HTTP, a fatal TLS alert (RFC 8446 §6) where it has sent a
+ * ClientHello. The one place where this mapping lives (README, "What happens to one connection").
+ */
 public final class FailureMapper {
 
     private FailureMapper() {
@@ -40,5 +44,16 @@ public final class FailureMapper {
             };
         }
         return new ErrorResponse(500, "proxy_internal_error", "internal error: " + failure);
+    }
+
+    /**
+     * The alert for a failure met after the client's ClientHello: {@code access_denied} when the policy or the
+     * destination guard refused, {@code internal_error} when a part of the fleet, DNS or the upstream failed.
+     */
+    public static int toAlert(Throwable failure) {
+        if (failure instanceof DeniedException || failure instanceof GuardRefusedException) {
+            return TlsAlert.ACCESS_DENIED;
+        }
+        return TlsAlert.INTERNAL_ERROR;
     }
 }

@@ -1,15 +1,11 @@
 package dev.portcullis.proxy.splice;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
 
 /**
  * Joins a client socket and an upstream socket so that bytes pass untouched both ways until both sides are
@@ -32,23 +28,6 @@ public final class Splice {
     private RelayHandler fromUpstream;
 
     private Splice() {
-    }
-
-    /**
-     * Starts relaying.
-     *
-     * @param client         the client socket; reading on it may be paused, it is resumed here
-     * @param upstream       the connected upstream socket
-     * @param firstUpstream  bytes already read from the client that go upstream first (may be empty)
-     * @param clientBudget   how many more client bytes may go upstream, {@code Long.MAX_VALUE} for no limit
-     * @return completed when both sockets are closed, with byte counts and who closed first
-     */
-    public static Future<SpliceResult> join(NetSocket client, NetSocket upstream, Buffer firstUpstream,
-                                            long clientBudget) {
-        Channel clientChannel = ((NetSocketInternal) client).channelHandlerContext().channel();
-        Channel upstreamChannel = ((NetSocketInternal) upstream).channelHandlerContext().channel();
-        return join(clientChannel, upstreamChannel,
-                firstUpstream.length() == 0 ? null : Unpooled.wrappedBuffer(firstUpstream.getBytes()), clientBudget);
     }
 
     /**

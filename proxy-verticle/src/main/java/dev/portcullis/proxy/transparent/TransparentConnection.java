@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.transparent;
 
-import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.api.bus.Json;
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.DecideRequest;
@@ -8,36 +7,36 @@ import dev.portcullis.api.policy.Inspection;
 import dev.portcullis.api.policy.Mode;
 import dev.portcullis.api.policy.Protocol;
 import dev.portcullis.proxy.Stages;
+import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.proxy.access.AccessRecord;
-import dev.portcullis.proxy.decide.DeniedException;
-import dev.portcullis.proxy.guard.GuardRefusedException;
+import dev.portcullis.proxy.admit.Admitted;
+import dev.portcullis.proxy.admit.Payload;
+import dev.portcullis.proxy.connection.ClientConnection;
+import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.hello.ClientHello;
 import dev.portcullis.proxy.hello.ClientHelloPeek;
 import dev.portcullis.proxy.hello.PeekOutcome;
-import dev.portcullis.proxy.hello.TlsAlert;
 import dev.portcullis.proxy.intercept.Interception;
-import dev.portcullis.proxy.respond.ErrorResponse;
-import dev.portcullis.proxy.respond.FailureMapper;
+import dev.portcullis.proxy.respond.TlsAlert;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Future;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection redirected to a transparent listener, from its first byte to its access record (DESIGN §3):
- * peek the ClientHello (held, not consumed) → decide on the SNI → resolve the SNI with the gateway's own DNS →
- * guard → dial the listener's upstream port → let the very same ClientHello bytes through into a splice, or
- * terminate TLS for decrypt inspection. First bytes that are not TLS are read as plain HTTP
- * ({@link TransparentHttp}). A client that sends no byte within the silent timeout, or whose bytes are neither TLS
- * nor HTTP, is named by its original destination ({@link ByDestination}); one that starts but does not finish
- * its ClientHello within the hello timeout is closed with a logged reason.
+ * One connection redirected to a transparent listener (README, "What happens to one connection (transparent
+ * listener)"): peek the ClientHello (held, not consumed) → admit on its SNI, resolved again by the gateway's own
+ * DNS → let the very same ClientHello bytes through into a splice, or terminate TLS for decrypt inspection. First
+ * bytes that are not TLS are read as plain HTTP ({@link TransparentHttp}). A client that sends no byte within the
+ * silent timeout, or whose bytes are neither TLS nor HTTP, is named by its original destination
+ * ({@link ByDestination}); one that starts but does not finish its ClientHello within the hello timeout is closed
+ * with a logged reason.
  */
 final class TransparentConnection {
 
@@ -45,38 +44,35 @@ final class TransparentConnection {
     /** Notes the first byte, so silence can be told from a ClientHello still arriving. */
     private static final String FIRST_BYTES = "portcullis-first-bytes";
 
-    private final NetSocket client;
+    private final ClientConnection connection;
     private final Stages stages;
     private final TransparentListenerOptions listener;
     private final int boundPort;
-    private final String clientIp;
-    private final AccessRecord record;
     private ClientHelloPeek peek;
     private long helloTimer;
-    private long silentTimer;
     private boolean sawBytes;
     private boolean silent;
-    private boolean handedOver;
-    private boolean logged;
 
     /** @param boundPort the port the listener actually bound (differs from its config when that says 0) */
-    TransparentConnection(NetSocket client, Stages stages, TransparentListenerOptions listener, int boundPort) {
-        this.client = client;
+    TransparentConnection(NetSocket socket, Stages stages, TransparentListenerOptions listener, int boundPort) {
         this.stages = stages;
         this.listener = listener;
         this.boundPort = boundPort;
-        this.clientIp = client.remoteAddress().hostAddress();
-        this.record = new AccessRecord(clientIp, listener.getName(), Json.wireName(Mode.TRANSPARENT));
+        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), listener.getName(),
+                Json.wireName(Mode.TRANSPARENT));
     }
 
     /** Installs the peek before the first read (the connect handler runs before it, so no byte is missed). */
     void start() {
+        AccessRecord record = connection.record();
         record.put(AccessRecord.PORT, listener.getUpstreamPort());
-        OriginalDestination.fromLocalAddress(client, boundPort).ifPresent(original ->
-                record.put(AccessRecord.ORIGINAL_DST, original.getAddress().getHostAddress() + ":" + original.getPort()));
+        OriginalDestination.fromLocalAddress(connection.socket(), boundPort).ifPresent(original -> record.put(
+                AccessRecord.ORIGINAL_DST, original.getAddress().getHostAddress() + ":" + original.getPort()));
+        connection.whileOpen("closed");
         peek = new ClientHelloPeek(this::onHello);
-        channel().pipeline().addFirst(ClientHelloPeek.NAME, peek);
-        channel().pipeline().addFirst(FIRST_BYTES, new ChannelInboundHandlerAdapter() {
+        Channel channel = connection.channel();
+        channel.pipeline().addFirst(ClientHelloPeek.NAME, peek);
+        channel.pipeline().addFirst(FIRST_BYTES, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 sawBytes = true;
@@ -84,46 +80,37 @@ final class TransparentConnection {
                 ctx.fireChannelRead(msg);
             }
         });
-        client.closeHandler(closed -> {
-            stages.vertx().cancelTimer(helloTimer);
-            stages.vertx().cancelTimer(silentTimer);
-            if (!handedOver) {
-                finish("closed");
-            }
-        });
-        client.exceptionHandler(failure -> {
+        connection.onError(failure -> {
             if (!peek.looked()) {
                 // Netty's hello decoder failed: an oversized or undecodable ClientHello; it closes the channel.
                 record.put(AccessRecord.REASON, "ClientHello refused: " + rootMessage(failure));
             }
-            LOG.debug("transparent client {} socket error: {}", clientIp, failure.getMessage());
         });
         long silentMs = stages.options().getSilentTimeout().toMillis();
-        silentTimer = stages.vertx().setTimer(silentMs, id -> {
-            if (!sawBytes && !peek.looked() && !handedOver) {
+        long silentTimer = connection.timer(stages.options().getSilentTimeout(), () -> {
+            if (!sawBytes && !peek.looked()) {
                 silent = true;
-                handedOver = true;
-                stages.vertx().cancelTimer(helloTimer);
+                connection.cancel(helloTimer);
                 byDestination().start(Buffer.buffer(), "no byte within " + silentMs + " ms (server-first)",
                         this::releasePeek);
             }
         });
-        long timeoutMs = stages.options().getHelloTimeout().toMillis();
-        helloTimer = stages.vertx().setTimer(timeoutMs, id -> {
+        long helloMs = stages.options().getHelloTimeout().toMillis();
+        helloTimer = connection.timer(stages.options().getHelloTimeout(), () -> {
             if (!peek.looked() && !silent) {
-                record.put(AccessRecord.REASON, "no ClientHello or request within " + timeoutMs + " ms");
-                client.close();
+                connection.cancel(silentTimer);
+                connection.close("no ClientHello or request within " + helloMs + " ms");
             }
         });
     }
 
     private ByDestination byDestination() {
-        return new ByDestination(client, stages, listener, boundPort, record, this::finish);
+        return new ByDestination(connection, stages, listener, boundPort);
     }
 
     /** The connection was decided without a ClientHello: the peek steps aside and lets bytes reach the relay. */
     private void releasePeek() {
-        Channel channel = channel();
+        Channel channel = connection.channel();
         channel.eventLoop().execute(() -> {
             ChannelHandlerContext ctx = channel.pipeline().context(peek);
             if (ctx != null) {
@@ -133,65 +120,47 @@ final class TransparentConnection {
     }
 
     private Future<PeekOutcome> onHello(ClientHello hello) {
-        stages.vertx().cancelTimer(helloTimer);
-        stages.vertx().cancelTimer(silentTimer);
+        connection.cancel(helloTimer);
         if (silent) {
             // Decided by destination already; these bytes are for the relay, which the peek now lets through.
             return Future.succeededFuture(new PeekOutcome.Pass());
         }
         if (!hello.tls()) {
-            handedOver = true;
-            new TransparentHttp(client, stages, listener, record, this::finish,
+            new TransparentHttp(connection, stages, listener,
                     (first, why) -> byDestination().start(first, why, () -> { })).start();
             return Future.succeededFuture(new PeekOutcome.Pass());
         }
-        record.put(AccessRecord.SNI, hello.sni());
+        connection.record().put(AccessRecord.SNI, hello.sni());
+        if (hello.ech()) {
+            connection.record().put(AccessRecord.ECH, true);
+        }
         HostName host;
         try {
             host = hello.sni() != null ? HostName.parse(hello.sni()) : aimedAt();
         } catch (IllegalArgumentException e) {
-            return refuse(TlsAlert.DECODE_ERROR, "invalid SNI: " + e.getMessage());
+            return connection.refuseHello(TlsAlert.DECODE_ERROR, "invalid SNI: " + e.getMessage());
         }
-        record.put(AccessRecord.HOST, host.value());
-        DecideRequest question = new DecideRequest(host.value(), listener.getUpstreamPort(), clientIp,
+        DecideRequest question = new DecideRequest(host.value(), listener.getUpstreamPort(), connection.clientIp(),
                 listener.getName(), Mode.TRANSPARENT, Protocol.TLS, hello.sni(), hello.ech());
-        return Admission.admit(stages, question, host, record)
+        return stages.admission().admit(connection, question, host, new Payload.Tls())
                 .compose(admitted -> {
                     noteMismatch(host, admitted.upstream());
                     if (admitted.decision().inspection() == Inspection.DECRYPT) {
-                        return new Interception(stages.interception(), client, admitted.upstream(),
-                                admitted.decision(), host.value(), record).decrypt();
+                        return new Interception(stages.interception(), connection, admitted.upstream(),
+                                admitted.decision(), host.value()).decrypt();
                     }
-                    return splice(admitted.upstream());
-                }, this::refuse);
+                    return splice(admitted);
+                }, connection::refuseHello);
     }
 
     /**
      * Joins client and upstream before the peek passes the held ClientHello on, so those bytes are the first
-     * the upstream receives (VERTX-NOTES pitfall 10).
+     * the upstream receives.
      */
-    private Future<PeekOutcome> splice(NetSocket upstream) {
-        handedOver = true;
-        Channel upstreamChannel = ((NetSocketInternal) upstream).channelHandlerContext().channel();
-        Splice.join(channel(), upstreamChannel, null, Long.MAX_VALUE).onComplete(done -> {
-            record.put(AccessRecord.BYTES_UP, done.result().bytesUp())
-                    .put(AccessRecord.BYTES_DOWN, done.result().bytesDown());
-            finish(done.result().close());
-        });
+    private Future<PeekOutcome> splice(Admitted admitted) {
+        connection.endWith(Splice.join(connection.channel(), Sockets.channel(admitted.upstream()), null,
+                Long.MAX_VALUE), 0);
         return Future.succeededFuture(new PeekOutcome.Pass());
-    }
-
-    private Future<PeekOutcome> refuse(Throwable failure) {
-        ErrorResponse response = FailureMapper.toResponse(failure);
-        record.put(AccessRecord.STATUS, response.status());
-        boolean policy = failure instanceof DeniedException || failure instanceof GuardRefusedException;
-        return refuse(policy ? TlsAlert.ACCESS_DENIED : TlsAlert.INTERNAL_ERROR, response.reason());
-    }
-
-    private Future<PeekOutcome> refuse(int alert, String reason) {
-        LOG.info("transparent {} refused for {}: {}", listener.getName(), clientIp, reason);
-        record.put(AccessRecord.REASON, reason);
-        return Future.succeededFuture(new PeekOutcome.Refuse(alert, reason));
     }
 
     /**
@@ -200,31 +169,16 @@ final class TransparentConnection {
      * first; only its {@code allow} lets an address rule match this.
      */
     private HostName aimedAt() {
-        return HostName.parse(client.localAddress().hostAddress());
+        return HostName.parse(connection.socket().localAddress().hostAddress());
     }
 
     private void noteMismatch(HostName host, NetSocket upstream) {
-        SocketAddress local = client.localAddress();
-        if (record.has(AccessRecord.ORIGINAL_DST) && !local.hostAddress().equals(upstream.remoteAddress().hostAddress())) {
+        SocketAddress local = connection.socket().localAddress();
+        if (connection.record().has(AccessRecord.ORIGINAL_DST)
+                && !local.hostAddress().equals(upstream.remoteAddress().hostAddress())) {
             LOG.info("transparent client {} aimed at {} for {}, which the gateway resolves to {}: connected there",
-                    clientIp, local.hostAddress(), host.value(), upstream.remoteAddress().hostAddress());
+                    connection.clientIp(), local.hostAddress(), host.value(), upstream.remoteAddress().hostAddress());
         }
-    }
-
-    /** Ends the connection's life here: exactly one access record. */
-    private void finish(String reason) {
-        if (logged) {
-            return;
-        }
-        logged = true;
-        if (!record.has(AccessRecord.REASON)) {
-            record.put(AccessRecord.REASON, reason);
-        }
-        stages.accessLog().write(record.finish());
-    }
-
-    private Channel channel() {
-        return ((NetSocketInternal) client).channelHandlerContext().channel();
     }
 
     private static String rootMessage(Throwable failure) {

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.hello;
 
+import dev.portcullis.proxy.respond.TlsAlert;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

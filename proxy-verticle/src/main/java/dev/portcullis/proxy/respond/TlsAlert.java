@@ -1,4 +1,4 @@
-package dev.portcullis.proxy.hello;
+package dev.portcullis.proxy.respond;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,0 +1,104 @@
+package dev.portcullis.proxy.admit;
+
+import dev.portcullis.api.bus.Json;
+import dev.portcullis.api.host.HostName;
+import dev.portcullis.api.policy.DecideRequest;
+import dev.portcullis.api.policy.Decision;
+import dev.portcullis.api.policy.HttpDecideRequest;
+import dev.portcullis.api.policy.Inspection;
+import dev.portcullis.api.policy.NonTlsAction;
+import dev.portcullis.api.policy.PolicyClient;
+import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.connection.ClientConnection;
+import dev.portcullis.proxy.decide.Decider;
+import dev.portcullis.proxy.decide.DeniedException;
+import dev.portcullis.proxy.dial.Dialer;
+import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.resolve.DestinationResolver;
+import io.vertx.core.Future;
+
+/**
+ * decide → (gate a plain-HTTP request) → resolve → guard → dial, for every listener: explicit CONNECT and
+ * absolute-form, transparent TLS and plain HTTP, and connections named by their destination. Fills the
+ * connection's record with what these stages learn (host, port, rule, verdict, policy version, inspection,
+ * method and path of a plain request, the address dialled). Nothing is dialled before the policy allowed the
+ * name and the guard passed the address; the address dialled always comes from the gateway's own DNS, never
+ * from the client (README, "What happens to one connection").
+ */
+public final class Admission {
+
+    private final Decider decider;
+    private final PolicyClient policy;
+    private final DestinationResolver resolver;
+    private final GuardCache guards;
+    private final Dialer dialer;
+
+    public Admission(Decider decider, PolicyClient policy, DestinationResolver resolver, GuardCache guards,
+                     Dialer dialer) {
+        this.decider = decider;
+        this.policy = policy;
+        this.resolver = resolver;
+        this.guards = guards;
+        this.dialer = dialer;
+    }
+
+    /**
+     * @param question what to decide; its host is {@code host}'s normalised value
+     * @param host     the name to resolve (an IP literal is dialled as it is, after the guard)
+     * @return the admitted upstream, held by {@code connection}; or a failed future with the stage's typed
+     * failure ({@link DeniedException}, {@code GuardRefusedException}, {@code GatewayException} from the policy or
+     * dns role, {@code UpstreamConnectException}, {@link ClientGoneException})
+     */
+    public Future<Admitted> admit(ClientConnection connection, DecideRequest question, HostName host,
+                                  Payload payload) {
+        AccessRecord record = connection.record();
+        record.put(AccessRecord.HOST, host.value()).put(AccessRecord.PORT, question.port());
+        if (payload instanceof Payload.PlainHttp http) {
+            record.put(AccessRecord.METHOD, http.method()).put(AccessRecord.PATH, http.path());
+        }
+        return decider.decide(question)
+                .compose(decision -> allowed(record, decision, question, payload))
+                .compose(decision -> resolver.resolve(host)
+                        .map(addresses -> guards.guardFor(decision).allowed(addresses, question.port()))
+                        .compose(addresses -> dialer.dial(addresses, question.port()))
+                        .compose(upstream -> {
+                            connection.holdUpstream(upstream);
+                            if (connection.closed()) {
+                                return Future.failedFuture(new ClientGoneException());
+                            }
+                            record.put(AccessRecord.RESOLVED, upstream.remoteAddress().hostAddress());
+                            return Future.succeededFuture(new Admitted(decision, upstream));
+                        }));
+    }
+
+    /** The decision again for a question that differs from the admitted one (an ECH hello's). */
+    public Future<Decision> decide(DecideRequest question) {
+        return decider.decide(question);
+    }
+
+    private Future<Decision> allowed(AccessRecord record, Decision decision, DecideRequest question,
+                                     Payload payload) {
+        record.put(AccessRecord.RULE, decision.rule())
+                .put(AccessRecord.VERDICT, Json.wireName(decision.verdict()))
+                .put(AccessRecord.POLICY_VERSION, decision.policyVersion());
+        if (!decision.allowed()) {
+            return Future.failedFuture(new DeniedException(decision, question.host() + ":" + question.port()));
+        }
+        record.put(AccessRecord.INSPECTION, Json.wireName(decision.inspection()));
+        if (decision.inspection() != Inspection.DECRYPT) {
+            return Future.succeededFuture(decision);
+        }
+        if (payload instanceof Payload.Opaque opaque && decision.nonTls() == NonTlsAction.DENY) {
+            return Future.failedFuture(new DeniedException(decision, opaque.why(),
+                    "it decrypts and says non-tls: deny"));
+        }
+        if (payload instanceof Payload.PlainHttp http) {
+            return policy.decideHttp(new HttpDecideRequest(question.host(), http.method(), http.path(),
+                            decision.rule()))
+                    .compose(answer -> answer.allowed() ? Future.succeededFuture(decision)
+                            : Future.failedFuture(new DeniedException(decision,
+                                    http.method() + " " + http.path(), answer.reason())));
+        }
+        return Future.succeededFuture(decision);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.portcullis.proxy.admit;
+
+/** The client closed while its connection was being admitted; the upstream has been closed with it. */
+public final class ClientGoneException extends RuntimeException {
+
+    public ClientGoneException() {
+        super("client closed before the upstream was connected", null, false, false);
+    }
+}

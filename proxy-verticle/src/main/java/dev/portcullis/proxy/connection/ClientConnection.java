@@ -1,0 +1,266 @@
+package dev.portcullis.proxy.connection;
+
+import dev.portcullis.proxy.access.AccessLog;
+import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.hello.PeekOutcome;
+import dev.portcullis.proxy.respond.ErrorResponse;
+import dev.portcullis.proxy.respond.FailureMapper;
+import dev.portcullis.proxy.splice.SpliceResult;
+import io.netty.channel.Channel;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The client side of one connection, on every listener: its socket and channel, its address, its one access
+ * record, its timers and its close. Stages get it instead of the socket, so that:
+ * <ul>
+ *   <li>the connection ends with exactly one record ({@link #finish}), whichever stage ends it;</li>
+ *   <li>a refusal is answered the one way the client can read: an HTTP error before a tunnel exists
+ *       ({@link #refuse}), a fatal TLS alert once a ClientHello was read ({@link #refuseHello});</li>
+ *   <li>a client that leaves closes everything the connection holds: timers, and an upstream not yet owned by a
+ *       relay ({@link #holdUpstream}), so no upstream socket outlives its client.</li>
+ * </ul>
+ * It sets the socket's close handler once; stages never replace it. Not thread-safe: used on the socket's event
+ * loop only.
+ */
+public final class ClientConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final NetSocket socket;
+    private final Channel channel;
+    private final Vertx vertx;
+    private final AccessLog accessLog;
+    private final AccessRecord record;
+    private final String clientIp;
+    private final List<Long> timers = new ArrayList<>(2);
+    private NetSocket heldUpstream;
+    private Consumer<Throwable> errorListener;
+    private String closeReason = "client closed";
+    private boolean handedOver;
+    private boolean closed;
+    private boolean finished;
+
+    /**
+     * Takes over a socket just accepted (in the connect handler, before its first read).
+     *
+     * @param listener the listener's name, for the record
+     * @param mode     {@code explicit} or {@code transparent}, for the record
+     */
+    public ClientConnection(Vertx vertx, NetSocket socket, AccessLog accessLog, String listener, String mode) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.channel = Sockets.channel(socket);
+        this.accessLog = accessLog;
+        this.clientIp = socket.remoteAddress().hostAddress();
+        this.record = new AccessRecord(clientIp, listener, mode);
+        socket.closeHandler(ignored -> onClosed());
+        socket.exceptionHandler(this::onError);
+    }
+
+    /**
+     * Also tells {@code listener} of errors on the client socket (e.g. Netty's ClientHello decoder refusing an
+     * oversized hello, after which the channel closes).
+     */
+    public void onError(Consumer<Throwable> listener) {
+        this.errorListener = listener;
+    }
+
+    public NetSocket socket() {
+        return socket;
+    }
+
+    /** The client's Netty channel, whose pipeline the stages add their handlers to. */
+    public Channel channel() {
+        return channel;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The client's IP address as text. */
+    public String clientIp() {
+        return clientIp;
+    }
+
+    /** The connection's access record, filled in by the stages. */
+    public AccessRecord record() {
+        return record;
+    }
+
+    /** Whether the client has closed its side. */
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Whether the access record has been written. */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Stops or resumes reading from the client (bytes wait in the kernel meanwhile). */
+    public void autoRead(boolean autoRead) {
+        channel.config().setAutoRead(autoRead);
+    }
+
+    /**
+     * Runs {@code action} after {@code delay} unless the connection has finished or closed by then.
+     *
+     * @return the timer's id, for {@link #cancel}
+     */
+    public long timer(Duration delay, Runnable action) {
+        long id = vertx.setTimer(Math.max(1, delay.toMillis()), fired -> {
+            timers.remove(fired);
+            if (!finished && !closed) {
+                action.run();
+            }
+        });
+        timers.add(id);
+        return id;
+    }
+
+    public void cancel(long timer) {
+        if (timers.remove(Long.valueOf(timer))) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** What the record says if the client closes now, before a relay has taken the connection over. */
+    public void whileOpen(String reasonIfClientCloses) {
+        this.closeReason = reasonIfClientCloses;
+    }
+
+    /**
+     * An upstream connected for this client but not yet joined to it: closed with the client, so a client that
+     * leaves while its ClientHello is awaited or checked leaves no socket behind. If the client has already
+     * gone, the upstream is closed at once.
+     */
+    public void holdUpstream(NetSocket upstream) {
+        heldUpstream = upstream;
+        if (closed) {
+            upstream.close();
+        }
+    }
+
+    /**
+     * A relay owns both sides from now on (it closes each when the other ends, flushing first); the connection's
+     * record is written when it ends.
+     *
+     * @param relayed completes when both sides are closed
+     * @param bytesUpBefore client bytes already sent upstream outside the relay (a forwarded request head's body)
+     */
+    public void endWith(Future<SpliceResult> relayed, long bytesUpBefore) {
+        handedOver = true;
+        heldUpstream = null;
+        relayed.onComplete(done -> {
+            SpliceResult result = done.result();
+            record.put(AccessRecord.BYTES_UP, bytesUpBefore + result.bytesUp())
+                    .put(AccessRecord.BYTES_DOWN, result.bytesDown());
+            finish(result.close());
+        });
+    }
+
+    /**
+     * Answers with the HTTP error {@code failure} maps to and closes; the reason goes to the record. Only while
+     * the client still speaks HTTP to the proxy (before a tunnel or a forwarded request exists).
+     */
+    public void refuse(Throwable failure) {
+        if (finished || handedOver) {
+            return;
+        }
+        ErrorResponse response = FailureMapper.toResponse(failure);
+        if (response.status() >= 500 && response.status() != 502 && response.status() != 503) {
+            LOG.warn("{} {} {}: {}", record.get(AccessRecord.LISTENER), clientIp, response.status(), response.reason());
+        } else {
+            LOG.debug("{} {} refused with {}: {}", record.get(AccessRecord.LISTENER), clientIp, response.status(),
+                    response.reason());
+        }
+        record.put(AccessRecord.STATUS, response.status()).put(AccessRecord.REASON, response.reason());
+        closeUpstream();
+        if (!closed) {
+            socket.write(response.toBuffer()).onComplete(written -> socket.close());
+        }
+        finish(response.reason());
+    }
+
+    /**
+     * The outcome that refuses a held ClientHello with {@code failure}'s alert; status and reason go to the
+     * record, which is written when the peek has closed the client.
+     */
+    public Future<PeekOutcome> refuseHello(Throwable failure) {
+        ErrorResponse response = FailureMapper.toResponse(failure);
+        record.put(AccessRecord.STATUS, response.status());
+        return refuseHello(FailureMapper.toAlert(failure), response.reason());
+    }
+
+    /** The outcome that refuses a held ClientHello with {@code alert}; {@code reason} goes to the record. */
+    public Future<PeekOutcome> refuseHello(int alert, String reason) {
+        LOG.info("{} refused for {} -> {}: {}", record.get(AccessRecord.LISTENER), clientIp,
+                record.get(AccessRecord.HOST), reason);
+        record.put(AccessRecord.REASON, reason);
+        closeUpstream();
+        return Future.succeededFuture(new PeekOutcome.Refuse(alert, reason));
+    }
+
+    /** Closes the client without an answer (a reason a client cannot be told), and writes the record. */
+    public void close(String reason) {
+        LOG.info("{} closed for {}: {}", record.get(AccessRecord.LISTENER), clientIp, reason);
+        record.put(AccessRecord.REASON, reason);
+        closeUpstream();
+        socket.close();
+        finish(reason);
+    }
+
+    /**
+     * Writes the access record, once; later calls do nothing. A reason already in the record (set by the stage
+     * that refused) is kept: "closed" would only hide it.
+     */
+    public void finish(String reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimers();
+        if (!record.has(AccessRecord.REASON)) {
+            record.put(AccessRecord.REASON, reason);
+        }
+        accessLog.write(record.finish());
+    }
+
+    private void onError(Throwable failure) {
+        LOG.debug("client {} socket error: {}", clientIp, failure.getMessage());
+        if (errorListener != null) {
+            errorListener.accept(failure);
+        }
+    }
+
+    private void onClosed() {
+        closed = true;
+        cancelTimers();
+        closeUpstream();
+        if (!handedOver) {
+            finish(closeReason);
+        }
+    }
+
+    private void closeUpstream() {
+        if (heldUpstream != null) {
+            heldUpstream.close();
+            heldUpstream = null;
+        }
+    }
+
+    private void cancelTimers() {
+        timers.forEach(vertx::cancelTimer);
+        timers.clear();
+    }
+}
