@@ -1,14 +1,13 @@
 package dev.portcullis.proxy.transparent;
 
-import dev.portcullis.proxy.TransparentListenerOptions;
 import dev.portcullis.proxy.ProxyOptions;
 import dev.portcullis.proxy.Stages;
+import dev.portcullis.proxy.TransparentListenerOptions;
+import dev.portcullis.proxy.connection.Sockets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * One transparent listener (default 127.0.0.1:8443 standing for port 443): accepts connections that a REDIRECT
@@ -25,14 +24,8 @@ public final class TransparentListener {
         this.options = options;
         // Known before binding unless it is 0 (tests): connections cannot arrive before the bind anyway.
         this.boundPort = options.getPort();
-        NetServerOptions serverOptions = new NetServerOptions()
-                .setHost(options.getHost())
-                .setPort(options.getPort())
-                .setTcpNoDelay(true)
-                .setIdleTimeout((int) proxyOptions.getIdleTimeout().toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setAcceptBacklog(4096);
-        this.server = vertx.createNetServer(serverOptions)
+        this.server = vertx.createNetServer(Sockets.listening(options.getHost(), options.getPort(),
+                        proxyOptions.getIdleTimeout()))
                 .connectHandler(socket -> new TransparentConnection(socket, stages, options, boundPort).start());
     }
 
