@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 
-
 /** The explicit forward-proxy listener (default 127.0.0.1:3128): accepts and hands each connection on. */
 public final class ExplicitListener {
 

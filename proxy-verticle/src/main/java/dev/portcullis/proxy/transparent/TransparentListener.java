@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 
-
 /**
  * One transparent listener (default 127.0.0.1:8443 standing for port 443): accepts connections that a REDIRECT
  * or TPROXY rule sent here and hands each on.
