@@ -63,7 +63,7 @@ public final class Admission {
                         .compose(addresses -> dialer.dial(addresses, question.port()))
                         .compose(upstream -> {
                             connection.holdUpstream(upstream);
-                            if (connection.closed()) {
+                            if (connection.closed() || connection.finished()) {
                                 return Future.failedFuture(new ClientGoneException());
                             }
                             record.put(AccessRecord.RESOLVED, upstream.remoteAddress().hostAddress());

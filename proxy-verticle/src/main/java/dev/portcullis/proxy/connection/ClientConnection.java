@@ -146,8 +146,8 @@ public final class ClientConnection {
      */
     public void holdUpstream(NetSocket upstream) {
         heldUpstream = upstream;
-        if (closed) {
-            upstream.close();
+        if (closed || finished) {
+            closeUpstream();
         }
     }
 
@@ -202,12 +202,15 @@ public final class ClientConnection {
         return refuseHello(FailureMapper.toAlert(failure), response.reason());
     }
 
-    /** The outcome that refuses a held ClientHello with {@code alert}; {@code reason} goes to the record. */
+    /**
+     * The outcome that refuses a held ClientHello with {@code alert}; {@code reason} goes to the record. A held
+     * upstream is closed when the peek has closed the client after the alert, not before: its closing could
+     * otherwise close the client ahead of the alert.
+     */
     public Future<PeekOutcome> refuseHello(int alert, String reason) {
         LOG.info("{} refused for {} -> {}: {}", record.get(AccessRecord.LISTENER), clientIp,
                 record.get(AccessRecord.HOST), reason);
         record.put(AccessRecord.REASON, reason);
-        closeUpstream();
         return Future.succeededFuture(new PeekOutcome.Refuse(alert, reason));
     }
 

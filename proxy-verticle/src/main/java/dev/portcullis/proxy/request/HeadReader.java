@@ -83,6 +83,7 @@ public final class HeadReader {
                 // Hold further bytes in the kernel until the next stage is ready: at most one more read lands
                 // in the rest.
                 connection.autoRead(false);
+                connection.whileOpen("client closed before its request was answered");
                 head.tryComplete(parser.head());
             }
         } catch (BadRequestException e) {
