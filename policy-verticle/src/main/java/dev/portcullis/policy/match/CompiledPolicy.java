@@ -9,6 +9,7 @@ import dev.portcullis.api.policy.HttpDecision;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.Policy;
 import dev.portcullis.policy.model.Rule;
@@ -95,8 +96,9 @@ public final class CompiledPolicy {
      * default action (reason {@code IP_LITERAL} instead of {@code DEFAULT} when the destination is an IP literal).
      * Before any rule: a ClientHello with ECH meets the policy's {@code ech} setting, and transparent TLS without
      * SNI ({@link DecideRequest#lacksSni()}) its {@code no-sni} setting; when that setting is {@code deny} the
-     * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI}, when it
-     * is {@code allow} the rules decide as usual (on the outer SNI, or on the address the client aimed at).
+     * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI};
+     * otherwise ({@code ech: outer-sni}, {@code no-sni: allow}) the rules decide as usual, on the outer SNI or on
+     * the address the client aimed at.
      *
      * @param request the connection; {@code host} must already be normalised with {@link HostName#parse}
      * @return the decision, never {@code null}
@@ -108,7 +110,7 @@ public final class CompiledPolicy {
             throw new IllegalArgumentException("client must be an IP address, was "
                     + HostName.printable(request.client()));
         }
-        if (request.ech() && policy.ech() == Verdict.DENY) {
+        if (request.ech() && policy.ech() == EchAction.DENY) {
             return echDenied;
         }
         if (request.lacksSni() && policy.noSni() == Verdict.DENY) {
