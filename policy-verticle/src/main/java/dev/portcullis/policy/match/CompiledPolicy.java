@@ -98,7 +98,8 @@ public final class CompiledPolicy {
      * SNI ({@link DecideRequest#lacksSni()}) its {@code no-sni} setting; when that setting is {@code deny} the
      * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI};
      * otherwise ({@code ech: outer-sni}, {@code no-sni: allow}) the rules decide as usual, on the outer SNI or on
-     * the address the client aimed at.
+     * the address the client aimed at. An ECH request whose outer SNI is not {@code host} (a tunnel to one name
+     * whose hello names another) is denied with rule {@code "ech"} when the deciding rule checks SNI.
      *
      * @param request the connection; {@code host} must already be normalised with {@link HostName#parse}
      * @return the decision, never {@code null}
@@ -128,10 +129,15 @@ public final class CompiledPolicy {
             best = names.first(host, accept, best);
             best = firstRegex(host, accept, best);
         }
-        if (best < rules.length) {
-            return ruleDecision(best);
+        Decision decision = best < rules.length ? ruleDecision(best) : ip != null ? ipLiteralDecision : defaultDecision;
+        if (request.ech() && decision.allowed() && decision.sniCheck() && request.sni() != null
+                && !request.sni().equals(host)) {
+            // Names must agree (README): an outer SNI naming another host than the CONNECT target is a mismatch, and
+            // an ECH extension must not let it pass as one. The proxy checks this itself before asking; this keeps
+            // the answer closed for any caller that does not.
+            return echDenied;
         }
-        return ip != null ? ipLiteralDecision : defaultDecision;
+        return decision;
     }
 
     /**
