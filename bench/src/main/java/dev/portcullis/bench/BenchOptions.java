@@ -43,7 +43,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     static final int DEFAULT_BULK_REPS = 5;
     /** Default socket connect and read timeout: 5 s. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-    /** Default concurrency levels: 1, 16 and 64, as in DESIGN §9. */
+    /** Default concurrency levels: 1, 16 and 64, the levels bench/README.md's performance aims are stated at. */
     static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 64);
     /** The most parallel clients one measurement may use. */
     static final int MAX_CONCURRENCY = 1024;

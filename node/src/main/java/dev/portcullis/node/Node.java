@@ -95,8 +95,9 @@ public final class Node {
 
     /**
      * Asks the policy and dns roles once, wherever they run, and ignores the answer: the first event-bus request
-     * to another node sets up the connection and can take up to a second (VERTX-NOTES §6 pitfall 12), which
-     * would otherwise fall on the first readiness probe or the first proxied connection.
+     * to another node sets up the connection and can take up to a second (the clustered event bus connects to a
+     * node lazily, on the first message for it), which would otherwise fall on the first readiness probe or the
+     * first proxied connection.
      */
     private static Future<Void> warmUp(Vertx vertx) {
         return new Readiness(vertx, WARM_UP_TIMEOUT).probe()

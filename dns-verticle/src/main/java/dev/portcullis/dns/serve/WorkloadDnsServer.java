@@ -45,8 +45,10 @@ import java.util.function.BiFunction;
  * RFC 7766), on Netty's DNS codec. A and AAAA questions are answered from the gateway's own resolution (static
  * overrides, cache, resolvers), and each answer is remembered per client in the {@link RecentNamesMap}, so that a
  * transparent proxy can later name a connection by the address it went to. HTTPS and SVCB questions get an
- * empty answer: their {@code ech} parameters would let clients hide the real name (DESIGN §3), and without them
- * clients fall back to plain TLS. Anything else is {@code NOTIMP}: this server only names destinations.
+ * empty answer: their {@code ech} parameter (draft-ietf-tls-svcb-ech) hands clients the ECH configuration that
+ * hides the real name inside an encrypted ClientHello, where the gateway can only see the outer one (the README's
+ * {@code ech} setting); without it clients send their real name in the clear (browsers add only GREASE ECH).
+ * Anything else is {@code NOTIMP}: this server only names destinations.
  */
 public final class WorkloadDnsServer {
 

@@ -19,7 +19,7 @@ import java.util.List;
  * @param guardDeny     destination CIDRs refused after resolution (the policy's destination guard)
  * @param guardAllow    CIDRs this rule explicitly exempts from the guard (empty for most rules)
  * @param sniCheck      whether a spliced CONNECT tunnel must carry a ClientHello whose SNI names the CONNECT host
- *                      (DESIGN §3 "names must agree"); a rule opts out with {@code sni-check: false}. Absent in
+ *                      (the README's "Names must agree"); a rule opts out with {@code sni-check: false}. Absent in
  *                      JSON means {@code true}
  */
 public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonTls, String rule, String policyVersion,

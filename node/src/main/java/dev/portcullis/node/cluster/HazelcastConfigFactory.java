@@ -51,7 +51,7 @@ public final class HazelcastConfigFactory {
         join.getAzureConfig().setEnabled(false);
         join.getEurekaConfig().setEnabled(false);
         TcpIpConfig tcpIp = join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).clear();
-        // One entry per member: "host:5701-5710" ranges fail at join time (VERTX-NOTES §6 pitfall 6).
+        // One entry per member: Hazelcast reads "host:5701-5710" ranges but fails on them at join time.
         settings.members().forEach(tcpIp::addMember);
         return config;
     }

@@ -59,8 +59,8 @@ public record ClusterSettings(String name, String host, int port, List<String> m
             throw new ConfigException("cluster.members entries must be host:port, was '" + member + "'");
         }
         String port = member.substring(colon + 1);
-        // Hazelcast would accept "host:5701-5710" in a config file but fails on it at join time
-        // (VERTX-NOTES §6 pitfall 6), so each member is listed with one port.
+        // Hazelcast would accept "host:5701-5710" in a config file but fails on it at join time, so each member
+        // is listed with one port (the README's configuration reference says so too).
         if (!MEMBER_PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw new ConfigException("cluster.members entry '" + member
                     + "' must end in one port 1-65535 (list each member, no ranges)");

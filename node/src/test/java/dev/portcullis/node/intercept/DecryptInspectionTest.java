@@ -15,10 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,10 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Decrypt inspection end to end: real TLS on both sides (an origin with its own test CA that the gateway is
- * told to trust), a ca role on its own node, a proxy on another, real curl and Java HttpClient.
+ * told to trust), a ca role on its own node, a proxy on another, real curl and Java HttpClient. Each test sets up
+ * what it relies on (the test that stops the ca role does so on a cluster of its own), so they run in any order.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DecryptInspectionTest {
 
     @TempDir
@@ -69,6 +66,8 @@ class DecryptInspectionTest {
     private static Path rootFile;
     private static X509Certificate root;
     private static Path accessLog;
+    private static Path policyFile;
+    private static JsonObject staticNames;
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
     @BeforeAll
@@ -77,7 +76,8 @@ class DecryptInspectionTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
         vertx = Vertx.vertx();
         originCa = TestCa.create("Decrypt Test Origin CA");
-        origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test", "burst.test");
+        origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test", "burst.test",
+                "keys.test");
         expired = TestOrigin.https(vertx, originCa.issueExpired("expired.test"), "expired.test");
         selfSigned = TestOrigin.https(vertx, TestCa.selfSigned("selfsigned.test"), "selfsigned.test");
         wrongName = TestOrigin.https(vertx, originCa.issue("somewhere-else.test"), "wrongname.test");
@@ -87,7 +87,8 @@ class DecryptInspectionTest {
                 default: { action: deny }
                 rules:
                   - name: inspected
-                    hosts: [secure.test, fresh.test, burst.test, expired.test, selfsigned.test, wrongname.test]
+                    hosts: [secure.test, fresh.test, burst.test, keys.test,
+                            expired.test, selfsigned.test, wrongname.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
@@ -101,24 +102,36 @@ class DecryptInspectionTest {
                     destinations: [127.0.0.1/32]
                 """);
         JsonObject statics = new JsonObject();
-        for (String name : List.of("secure.test", "fresh.test", "burst.test", "plain.test", "expired.test",
-                "selfsigned.test", "wrongname.test")) {
+        for (String name : List.of("secure.test", "fresh.test", "burst.test", "keys.test", "plain.test",
+                "expired.test", "selfsigned.test", "wrongname.test")) {
             statics.put(name, new JsonArray().add("127.0.0.1"));
         }
+        policyFile = policy;
+        staticNames = statics;
         accessLog = dir.resolve("access.log");
-        cluster = TestCluster.start(
+        cluster = startCluster(dir.resolve("ca"), accessLog);
+        proxyPort = cluster.listenerPort(2, "explicit");
+        rootFile = dir.resolve("portcullis-root.pem");
+        root = writeRoot(cluster, rootFile);
+    }
+
+    /** Policy and dns on node 0, the ca role on node 1, the proxy on node 2, trusting the origins' test CA. */
+    private static TestCluster startCluster(Path caDir, Path log) {
+        return TestCluster.start(
                 TestCluster.node("policy:1,dns:1")
-                        .section("policy", new JsonObject().put("file", policy.toString()))
-                        .section("dns", new JsonObject().put("static", statics)),
-                TestCluster.node("ca:1").section("ca", new JsonObject().put("data-dir", dir.resolve("ca").toString())),
+                        .section("policy", new JsonObject().put("file", policyFile.toString()))
+                        .section("dns", new JsonObject().put("static", staticNames)),
+                TestCluster.node("ca:1").section("ca", new JsonObject().put("data-dir", caDir.toString())),
                 TestCluster.node("proxy:1").section("proxy", new JsonObject()
                         .put("upstream-ca-file", originCa.certFile().toString())
-                        .put("access-log", new JsonObject().put("file", accessLog.toString()))));
-        proxyPort = cluster.listenerPort(2, "explicit");
+                        .put("access-log", new JsonObject().put("file", log.toString()))));
+    }
+
+    /** Writes the cluster's Portcullis root to {@code file}, as clients of decrypted connections trust it. */
+    private static X509Certificate writeRoot(TestCluster cluster, Path file) throws Exception {
         CaRoot caRoot = new CaClient(cluster.node(2).vertx()).root().await();
-        rootFile = dir.resolve("portcullis-root.pem");
-        Files.writeString(rootFile, caRoot.rootPem());
-        root = (X509Certificate) CertificateFactory.getInstance("X.509")
+        Files.writeString(file, caRoot.rootPem());
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(caRoot.rootPem().getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -164,7 +177,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(1)
     void curlTrustingThePortcullisRootGetsTheOriginsBody() {
         Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
 
@@ -174,7 +186,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(2)
     void theCertificateTheClientSeesIsMintedByThePortcullisRootForTheOriginsName() throws Exception {
         HttpResponse<String> response = clientTrustingOnly(root).send(
                 HttpRequest.newBuilder(URI.create(url(origin, "secure.test", "/"))).build(),
@@ -189,7 +200,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(3)
     void urlRulesAllowAndDenyRequestByRequestOnOneKeptAliveConnection() throws Exception {
         HttpClient client = clientTrustingOnly(root);
         int connectionsBefore = origin.connections();
@@ -217,8 +227,9 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(3)
     void aSecondConnectionToTheSameHostReusesTheMintedLeaf() {
+        Curl.Result first = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
+        assertThat(first.status()).as(first.stderr()).isEqualTo(200);
         long signedBefore = signedSoFar();
 
         Curl.Result again = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
@@ -228,7 +239,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(3)
     void concurrentFirstConnectionsToOneHostShareOneIssuance() throws Exception {
         long signedBefore = signedSoFar();
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> responses = new java.util.ArrayList<>();
@@ -245,7 +255,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(3)
     void aLargeChunkedRequestBodyPassesIntactBothWays() throws Exception {
         byte[] body = new byte[3 * 1024 * 1024 + 17];
         new java.util.Random(7).nextBytes(body);
@@ -261,7 +270,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(3)
     void aWebSocketUpgradeBecomesAPlainSpliceAfterThe101() throws Exception {
         java.util.concurrent.CompletableFuture<String> echo = new java.util.concurrent.CompletableFuture<>();
         java.net.http.WebSocket socket = clientTrustingOnly(root).newWebSocketBuilder()
@@ -283,7 +291,6 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(4)
     void aHostHeaderNamingAnotherHostIsRefused421AndNeverReachesTheOrigin() {
         int requestsBefore = origin.requests().size();
 
@@ -298,7 +305,6 @@ class DecryptInspectionTest {
     @ParameterizedTest(name = "an origin whose certificate is {0} fails the client, names the reason, mints nothing")
     @CsvSource({"expired, expired.test, has expired", "self-signed, selfsigned.test, not trusted",
             "for another name, wrongname.test, does not name"})
-    @Order(5)
     void unverifiableOriginsFailTheClientAndNothingIsMinted(String what, String name, String reason)
             throws Exception {
         TestOrigin server = switch (name) {
@@ -318,8 +324,12 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(6)
     void noPrivateKeyMaterialReachesTheLogs() throws Exception {
+        // A leaf minted during this test: the ca role signed, the proxy made a key pair and served it.
+        long signedBefore = signedSoFar();
+        Curl.Result minted = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "keys.test", "/"));
+        assertThat(minted.status()).as(minted.stderr()).isEqualTo(200);
+        assertThat(signedSoFar()).isGreaterThan(signedBefore);
         String caKey = Files.readString(dir.resolve("ca").resolve("ca.key"));
         String keyBody = caKey.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         assertThat(keyBody).isNotEmpty();
@@ -333,21 +343,32 @@ class DecryptInspectionTest {
     }
 
     @Test
-    @Order(7)
     void withTheCaRoleGoneNewDecryptedConnectionsFailWithAReasonWhileSplicesKeepWorking() throws Exception {
-        cluster.node(1).close().await(30, TimeUnit.SECONDS);
+        // A cluster of its own: stopping the ca role must not take it from the other tests.
+        Path own = Files.createTempDirectory(dir, "ca-gone-");
+        Path log = own.resolve("access.log");
+        try (TestCluster caGone = startCluster(own.resolve("ca"), log)) {
+            int port = caGone.listenerPort(2, "explicit");
+            Path ownRoot = own.resolve("portcullis-root.pem");
+            writeRoot(caGone, ownRoot);
+            caGone.node(1).close().await(30, TimeUnit.SECONDS);
 
-        Curl.Result decrypted = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "fresh.test", "/"));
-        Curl.Result spliced = Curl.viaProxy(proxyPort).caFile(originCa.certFile())
-                .get(url(origin, "plain.test", "/"));
+            Curl.Result decrypted = Curl.viaProxy(port).caFile(ownRoot).get(url(origin, "fresh.test", "/"));
+            Curl.Result spliced = Curl.viaProxy(port).caFile(originCa.certFile()).get(url(origin, "plain.test", "/"));
 
-        assertThat(decrypted.exitCode()).isNotZero();
-        assertThat(accessRecordsFor("fresh.test")).anySatisfy(line -> assertThat(line).contains("ca unavailable"));
-        assertThat(spliced.status()).isEqualTo(200);
-        assertThat(spliced.body()).isEqualTo("hello from secure.test");
+            assertThat(decrypted.exitCode()).isNotZero();
+            assertThat(accessRecordsFor(log, "fresh.test"))
+                    .anySatisfy(line -> assertThat(line).contains("ca unavailable"));
+            assertThat(spliced.status()).isEqualTo(200);
+            assertThat(spliced.body()).isEqualTo("hello from secure.test");
+        }
     }
 
     private static List<String> accessRecordsFor(String host) throws Exception {
+        return accessRecordsFor(accessLog, host);
+    }
+
+    private static List<String> accessRecordsFor(Path accessLog, String host) throws Exception {
         // The access log is written by a background writer; give it a moment by polling the file.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> lines = List.of();

@@ -40,9 +40,9 @@ import java.util.regex.Pattern;
 
 /**
  * A certificate authority for tests: an ECDSA P-256 root that issues server leaves for given DNS names or IP
- * addresses, emitted as PEM (keys as PKCS#8 {@code BEGIN PRIVATE KEY}, the form Vert.x's {@link PemKeyCertOptions}
- * accepts; see VERTX-NOTES §6 pitfall 3). Also issues the broken variants tests need: expired leaves and
- * self-signed certificates that chain to nothing.
+ * addresses, emitted as PEM (keys as PKCS#8 {@code BEGIN PRIVATE KEY}, RFC 5958, which Vert.x's
+ * {@link PemKeyCertOptions}, curl and openssl all read whatever the key type). Also issues the broken variants
+ * tests need: expired leaves and self-signed certificates that chain to nothing.
  *
  * <p>Instances are immutable and safe to share between tests.
  */

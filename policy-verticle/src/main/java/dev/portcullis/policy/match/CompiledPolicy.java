@@ -9,6 +9,7 @@ import dev.portcullis.api.policy.HttpDecision;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.Policy;
 import dev.portcullis.policy.model.Rule;
@@ -95,8 +96,10 @@ public final class CompiledPolicy {
      * default action (reason {@code IP_LITERAL} instead of {@code DEFAULT} when the destination is an IP literal).
      * Before any rule: a ClientHello with ECH meets the policy's {@code ech} setting, and transparent TLS without
      * SNI ({@link DecideRequest#lacksSni()}) its {@code no-sni} setting; when that setting is {@code deny} the
-     * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI}, when it
-     * is {@code allow} the rules decide as usual (on the outer SNI, or on the address the client aimed at).
+     * answer is a denial with rule {@code "ech"} / {@code "no-sni"} and reason {@code ECH} / {@code NO_SNI};
+     * otherwise ({@code ech: outer-sni}, {@code no-sni: allow}) the rules decide as usual, on the outer SNI or on
+     * the address the client aimed at. An ECH request whose outer SNI is not {@code host} (a tunnel to one name
+     * whose hello names another) is denied with rule {@code "ech"} when the deciding rule checks SNI.
      *
      * @param request the connection; {@code host} must already be normalised with {@link HostName#parse}
      * @return the decision, never {@code null}
@@ -108,7 +111,7 @@ public final class CompiledPolicy {
             throw new IllegalArgumentException("client must be an IP address, was "
                     + HostName.printable(request.client()));
         }
-        if (request.ech() && policy.ech() == Verdict.DENY) {
+        if (request.ech() && policy.ech() == EchAction.DENY) {
             return echDenied;
         }
         if (request.lacksSni() && policy.noSni() == Verdict.DENY) {
@@ -126,10 +129,15 @@ public final class CompiledPolicy {
             best = names.first(host, accept, best);
             best = firstRegex(host, accept, best);
         }
-        if (best < rules.length) {
-            return ruleDecision(best);
+        Decision decision = best < rules.length ? ruleDecision(best) : ip != null ? ipLiteralDecision : defaultDecision;
+        if (request.ech() && decision.allowed() && decision.sniCheck() && request.sni() != null
+                && !request.sni().equals(host)) {
+            // Names must agree (README): an outer SNI naming another host than the CONNECT target is a mismatch, and
+            // an ECH extension must not let it pass as one. The proxy checks this itself before asking; this keeps
+            // the answer closed for any caller that does not.
+            return echDenied;
         }
-        return ip != null ? ipLiteralDecision : defaultDecision;
+        return decision;
     }
 
     /**

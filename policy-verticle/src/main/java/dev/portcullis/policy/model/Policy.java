@@ -16,21 +16,25 @@ import java.util.stream.Stream;
  * @param defaultAction    what happens when no rule matches
  * @param decisionCacheTtl how long proxies may reuse a decision
  * @param noSni            what to do with transparent traffic that carries no SNI
- * @param ech              what to do with a ClientHello using Encrypted Client Hello
+ * @param ech              what to do with a ClientHello carrying {@code encrypted_client_hello}
  * @param guardDeny        destination ranges refused after resolution unless a rule exempts them
  * @param rules            in file order; the first that matches decides
  */
-public record Policy(String version, Action defaultAction, Duration decisionCacheTtl, Verdict noSni, Verdict ech,
+public record Policy(String version, Action defaultAction, Duration decisionCacheTtl, Verdict noSni, EchAction ech,
                      List<Cidr> guardDeny, List<Rule> rules) {
 
     /** The only schema version this code reads. */
     public static final int SCHEMA_VERSION = 1;
     /** How long proxies may reuse a decision when the file does not say: 5 seconds. */
     public static final Duration DEFAULT_DECISION_CACHE_TTL = Duration.ofSeconds(5);
-    /** What happens to traffic without SNI, and to ECH, when the file does not say: deny. */
+    /** What happens to transparent traffic without SNI when the file does not say: deny. */
     public static final Verdict DEFAULT_NO_SNI = Verdict.DENY;
-    /** @see #DEFAULT_NO_SNI */
-    public static final Verdict DEFAULT_ECH = Verdict.DENY;
+    /**
+     * What happens to a ClientHello with {@code encrypted_client_hello} when the file does not say: the rules decide
+     * on its outer SNI. Not {@code deny}: every Chromium hello carries a GREASE ECH extension, indistinguishable from
+     * real ECH, so a denying default would refuse every Chromium-based browser.
+     */
+    public static final EchAction DEFAULT_ECH = EchAction.OUTER_SNI;
     /**
      * The guard when the file has no {@code guard} section: "this network", loopback, RFC 1918, CGNAT
      * (RFC 6598), link-local (which holds cloud metadata at 169.254.169.254), multicast, reserved, and their

@@ -3,6 +3,7 @@ package dev.portcullis.policy.parse;
 import dev.portcullis.api.config.Durations;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.Policy;
 import dev.portcullis.policy.model.Rule;
 import dev.portcullis.policy.net.Cidr;
@@ -66,8 +67,8 @@ public final class PolicyParser {
         Duration ttl = duration(nodes, top.get("decision-cache-ttl"));
         Verdict noSni = top.get("no-sni") == null ? Policy.DEFAULT_NO_SNI
                 : nodes.choice(top.get("no-sni"), "no-sni", Verdict.class);
-        Verdict ech = top.get("ech") == null ? Policy.DEFAULT_ECH
-                : nodes.choice(top.get("ech"), "ech", Verdict.class);
+        EchAction ech = top.get("ech") == null ? Policy.DEFAULT_ECH
+                : nodes.choice(top.get("ech"), "ech", EchAction.class);
         List<Cidr> guard = guard(nodes, top.get("guard"));
         List<Rule> rules = new RuleParser(nodes).parseAll(top.require("rules", TOP));
         return new Policy(PolicyVersion.of(content), defaultAction, ttl, noSni, ech, guard, rules);

@@ -187,16 +187,28 @@ class CompiledPolicyTest {
 
     static Stream<Arguments> policyWideSettings() {
         String settingsAllow = "sni-settings-allow.yaml";
+        String echDeny = "ech-deny.yaml";
         return Stream.of(
                 // sentence, fixture, host, sni, ech, rule, verdict, reason
                 arguments("transparent TLS without SNI meets no-sni: deny (the default) before any rule", MATCHING,
                         "203.0.113.7", null, false, "no-sni", DENY, DecisionReason.NO_SNI),
                 arguments("with no-sni: allow the rules decide on the address the client aimed at", settingsAllow,
                         "192.0.2.9", null, false, "aimed-at", ALLOW, RULE),
-                arguments("an ECH ClientHello meets ech: deny (the default) even for an allowed outer name", MATCHING,
-                        "github.com", "github.com", true, "ech", DENY, DecisionReason.ECH),
-                arguments("with ech: allow the rules decide on the outer SNI", settingsAllow,
+                arguments("an ECH ClientHello is decided on its outer SNI by default, as GREASE ECH from every"
+                        + " Chromium must be", MATCHING, "github.com", "github.com", true, "source-control", ALLOW,
+                        RULE),
+                arguments("by default an ECH ClientHello whose outer name a rule denies is denied by that rule",
+                        MATCHING, "gist.github.com", "gist.github.com", true, "blocked-gist", DENY, RULE),
+                arguments("an ECH ClientHello whose outer SNI is not the CONNECT host is refused, not let through",
+                        MATCHING, "github.com", "other.example", true, "ech", DENY, DecisionReason.ECH),
+                arguments("an ECH ClientHello naming another host passes a rule with sni-check: false",
+                        settingsAllow, "vpn.example", "elsewhere.example", true, "vpn", ALLOW, RULE),
+                arguments("with ech: outer-sni written out the rules decide on the outer SNI", settingsAllow,
                         "front.example", "front.example", true, "public-front", ALLOW, RULE),
+                arguments("with ech: deny an ECH ClientHello is refused before any rule, even for an allowed name",
+                        echDeny, "front.example", "front.example", true, "ech", DENY, DecisionReason.ECH),
+                arguments("with ech: deny a ClientHello without ECH is still decided by the rules", echDeny,
+                        "front.example", "front.example", false, "public-front", ALLOW, RULE),
                 arguments("a ClientHello with SNI and without ECH is decided by the rules", MATCHING,
                         "github.com", "github.com", false, "source-control", ALLOW, RULE));
     }

@@ -86,6 +86,8 @@ class InvalidPolicyTest {
                         "non-tls-on-splice.yaml", 7, "'non-tls' applies only with 'inspection: decrypt' in rule 'web'"),
                 arguments("inspection on a deny rule is refused", "inspection-on-deny.yaml", 7,
                         "'inspection' does not apply to 'action: deny' in rule 'web'"),
+                arguments("ech: allow (the old spelling of outer-sni) is refused, naming the words it could be",
+                        "ech-allow.yaml", 3, "ech must be one of outer-sni, deny, was 'allow'"),
                 arguments("a YAML 1.1 boolean for sni-check is refused", "sni-check-yaml-boolean.yaml", 7,
                         "sni-check must be true or false, was 'no'"),
                 arguments("sni-check on a deny rule is refused", "sni-check-on-deny.yaml", 7,

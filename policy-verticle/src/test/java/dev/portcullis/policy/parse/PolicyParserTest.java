@@ -5,6 +5,7 @@ import dev.portcullis.api.policy.NonTlsAction;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.Fixtures;
 import dev.portcullis.policy.model.Action;
+import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.Policy;
@@ -28,7 +29,7 @@ class PolicyParserTest {
         assertThat(policy.defaultAction()).isEqualTo(Action.ALLOW_SPLICE);
         assertThat(policy.decisionCacheTtl()).isEqualTo(Duration.ofMillis(1500));
         assertThat(policy.noSni()).isEqualTo(Verdict.ALLOW);
-        assertThat(policy.ech()).isEqualTo(Verdict.DENY);
+        assertThat(policy.ech()).isEqualTo(EchAction.DENY);
         assertThat(policy.guardDeny()).extracting(Cidr::toString)
                 .containsExactly("127.0.0.0/8", "fe80::/10", "10.0.0.0/8");
         assertThat(policy.rules()).extracting(Rule::name)
@@ -75,7 +76,8 @@ class PolicyParserTest {
         assertThat(policy.defaultAction()).isEqualTo(Action.DENY);
         assertThat(policy.decisionCacheTtl()).isEqualTo(Duration.ofSeconds(5));
         assertThat(policy.noSni()).isEqualTo(Verdict.DENY);
-        assertThat(policy.ech()).isEqualTo(Verdict.DENY);
+        assertThat(policy.ech()).as("browsers send GREASE ECH: decide on the outer name")
+                .isEqualTo(EchAction.OUTER_SNI);
         assertThat(policy.rules()).isEmpty();
         assertThat(policy.guardDeny()).extracting(Cidr::toString).containsExactly(
                 "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16",
