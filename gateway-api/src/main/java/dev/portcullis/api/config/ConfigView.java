@@ -29,10 +29,10 @@ public final class ConfigView {
         return path;
     }
 
-    /** Whether {@code key} is set to something other than null. */
+    /** Whether {@code key} is written, even as null ({@code transparent:} with nothing after it). */
     public boolean has(String key) {
         declared(key, null);
-        return json.getValue(key) != null;
+        return json.containsKey(key);
     }
 
     public String string(String key, String fallback) {
