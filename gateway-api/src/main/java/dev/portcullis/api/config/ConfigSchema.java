@@ -78,7 +78,7 @@ public final class ConfigSchema {
             String key = join(path, entry.getKey());
             Field field = fields.get(entry.getKey());
             if (field == null) {
-                throw new InvalidConfigException(key, "unknown key" + Nearest.to(entry.getKey(), fields.keySet())
+                throw new InvalidConfigException(key, (path.isEmpty() ? "unknown section" : "unknown key") + Nearest.to(entry.getKey(), fields.keySet())
                         .map(near -> " (did you mean " + near + "?)").orElse(""));
             }
             if (entry.getValue() != null) {

@@ -4,13 +4,13 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** The known name closest to a misspelt one, for "did you mean" hints. */
-final class Nearest {
+public final class Nearest {
 
     private Nearest() {
     }
 
     /** The candidate within a few edits of {@code word} (about a third of its length, at least 2), if any. */
-    static Optional<String> to(String word, Collection<String> candidates) {
+    public static Optional<String> to(String word, Collection<String> candidates) {
         String best = null;
         int bestDistance = Math.max(2, word.length() / 3) + 1;
         for (String candidate : candidates) {
