@@ -94,7 +94,8 @@ class CaOptionsTest {
                 arguments("zero leaf validity", new JsonObject().put("leaf-validity", "0s"),
                         "ca.leaf-validity must be positive, was 0ms"),
                 arguments("leaf validity that is not a duration", new JsonObject().put("leaf-validity", "a week"),
-                        "ca.leaf-validity: expected a duration such as 500ms, 10s, 5m, 1h or 7d, was the string \"a week\""),
+                        "ca.leaf-validity: expected a duration such as 500ms, 10s, 5m, 1h or 7d, "
+                                + "was the string \"a week\""),
                 arguments("zero cache size", new JsonObject().put("cache-size", 0),
                         "cache-size must be at least 1, was 0"),
                 arguments("fractional cache size", new JsonObject().put("cache-size", 1.5),

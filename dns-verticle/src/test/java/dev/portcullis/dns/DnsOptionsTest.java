@@ -85,7 +85,8 @@ class DnsOptionsTest {
 
     static Stream<Arguments> invalidSections() {
         return Stream.of(
-                Arguments.of("zero timeout", new JsonObject().put("timeout", 0), "dns.timeout must be positive, was 0ms"),
+                Arguments.of("zero timeout", new JsonObject().put("timeout", 0),
+                        "dns.timeout must be positive, was 0ms"),
                 Arguments.of("timeout that is not a duration", new JsonObject().put("timeout", "soon"),
                         "dns.timeout: expected a duration such as 500ms, 10s, 5m, 1h or 7d, was the string \"soon\""),
                 Arguments.of("a misspelt key is named with the nearest known one",
@@ -114,7 +115,8 @@ class DnsOptionsTest {
                 Arguments.of("serve port out of range",
                         new JsonObject().put("serve", new JsonObject().put("port", 70000)),
                         "serve.port must be -1 (off) or 0-65535, was 70000"),
-                Arguments.of("serve not a map", new JsonObject().put("serve", 53), "dns.serve: expected a map of settings, was the number 53"),
+                Arguments.of("serve not a map", new JsonObject().put("serve", 53),
+                        "dns.serve: expected a map of settings, was the number 53"),
                 Arguments.of("static not a map", new JsonObject().put("static", new JsonArray().add("a.test")),
                         "dns.static: expected a map, was a list"),
                 Arguments.of("static address that is a name",

@@ -1,5 +1,8 @@
 package dev.portcullis.api.config;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 /** What a configuration key holds: how a value in the file is checked and how an environment value is read. */
 public enum ConfigKind {
 
@@ -37,10 +40,10 @@ public enum ConfigKind {
         if (value instanceof Number || value instanceof Boolean) {
             return "the " + (value instanceof Boolean ? "boolean " : "number ") + value;
         }
-        if (value instanceof io.vertx.core.json.JsonObject) {
+        if (value instanceof JsonObject) {
             return "a map";
         }
-        if (value instanceof io.vertx.core.json.JsonArray) {
+        if (value instanceof JsonArray) {
             return "a list";
         }
         return String.valueOf(value);

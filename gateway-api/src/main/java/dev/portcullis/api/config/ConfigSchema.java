@@ -78,7 +78,8 @@ public final class ConfigSchema {
             String key = join(path, entry.getKey());
             Field field = fields.get(entry.getKey());
             if (field == null) {
-                throw new InvalidConfigException(key, (path.isEmpty() ? "unknown section" : "unknown key") + Nearest.to(entry.getKey(), fields.keySet())
+                String unknown = path.isEmpty() ? "unknown section" : "unknown key";
+                throw new InvalidConfigException(key, unknown + Nearest.to(entry.getKey(), fields.keySet())
                         .map(near -> " (did you mean " + near + "?)").orElse(""));
             }
             if (entry.getValue() != null) {
@@ -122,7 +123,8 @@ public final class ConfigSchema {
     }
 
     private static boolean isDuration(Object value) {
-        if (!(value instanceof String) && !(value instanceof Number number && number.doubleValue() == number.longValue())) {
+        boolean whole = value instanceof Number number && number.doubleValue() == number.longValue();
+        if (!(value instanceof String) && !whole) {
             return false;
         }
         try {

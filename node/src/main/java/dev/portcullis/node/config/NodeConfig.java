@@ -2,7 +2,6 @@ package dev.portcullis.node.config;
 
 import dev.portcullis.api.config.ConfigSchema;
 import dev.portcullis.api.config.ConfigView;
-import dev.portcullis.api.config.InvalidConfigException;
 import dev.portcullis.ca.CaOptions;
 import dev.portcullis.dns.DnsOptions;
 import dev.portcullis.node.roles.Role;
@@ -133,7 +132,9 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
             new CaOptions(ca);
             new ProxyOptions(proxy);
             return new NodeConfig(roles, dataDir, cluster, admin, policy, dns, ca, proxy);
-        } catch (InvalidConfigException e) {
+        } catch (IllegalArgumentException e) {
+            // InvalidConfigException from the schema and the options classes, and the few checks (such as
+            // PolicyVerticleOptions.validate) whose plain IllegalArgumentException already names the dotted key.
             throw new ConfigException(e.getMessage(), e);
         }
     }

@@ -95,6 +95,8 @@ class NodeConfigTest {
                 arguments("an admin port below -1", tree("admin", "port", -2),
                         "admin.port must be 0-65535, or -1 to disable the admin API, was -2"),
                 arguments("a dns timeout of zero", tree("dns", "timeout", "0s"), "dns.timeout must be positive"),
+                arguments("a policy reload interval of zero", tree("policy", "reload-interval", "0s"),
+                        "policy.reload-interval must be positive, was 0ms"),
                 arguments("a proxy listener port out of range",
                         tree("proxy", "explicit", new JsonObject().put("port", 70000)),
                         "proxy.explicit.port must be 0-65535, was 70000"),
