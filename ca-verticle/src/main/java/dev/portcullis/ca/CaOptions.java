@@ -1,13 +1,14 @@
 package dev.portcullis.ca;
 
-import dev.portcullis.api.bus.Json;
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
+import dev.portcullis.api.config.InvalidConfigException;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -55,8 +56,21 @@ public final class CaOptions {
     static final String CACHE_SIZE = "cache-size";
     static final String RELOAD_INTERVAL = "reload-interval";
     static final String PASSPHRASE = "passphrase";
-    private static final Set<String> KEYS = Set.of(DATA_DIR, KEY_FILE, CERT_FILE, KEYSTORE, KEYSTORE_ALIAS,
-            PASSPHRASE_ENV, PASSPHRASE_FILE, LEAF_VALIDITY, CACHE_SIZE, RELOAD_INTERVAL);
+    /** {@value}: the name of this section in the node configuration, the prefix of every key in messages. */
+    public static final String SECTION = "ca";
+    /** The keys of the {@code ca} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .string(DATA_DIR)
+            .string(CERT_FILE)
+            .string(KEY_FILE)
+            .string(KEYSTORE)
+            .string(KEYSTORE_ALIAS)
+            .string(PASSPHRASE_ENV)
+            .string(PASSPHRASE_FILE)
+            .duration(LEAF_VALIDITY)
+            .integer(CACHE_SIZE)
+            .duration(RELOAD_INTERVAL)
+            .build();
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private Path dataDir;
@@ -95,34 +109,32 @@ public final class CaOptions {
      * Reads the {@code ca} configuration section; absent keys keep their defaults.
      *
      * @param json the section, or {@code null} for all defaults
-     * @throws IllegalArgumentException naming the key when a value is malformed, a passphrase is written in the
-     *                                  configuration, or the keys contradict each other
+     * @throws InvalidConfigException naming the dotted key ({@code ca.cache-size}) when a key is unknown, a value
+     *                                is malformed, a passphrase is written in the configuration, or the keys
+     *                                contradict each other
      */
     public CaOptions(JsonObject json) {
         this();
-        if (json == null) {
-            return;
+        if (json != null && json.containsKey(PASSPHRASE)) {
+            throw new InvalidConfigException(SECTION + "." + PASSPHRASE, "must not be written in the configuration; "
+                    + "name an environment variable with " + PASSPHRASE_ENV + " or a file with " + PASSPHRASE_FILE);
         }
-        if (json.containsKey(PASSPHRASE)) {
-            throw new IllegalArgumentException(PASSPHRASE + " must not be written in the configuration; name an "
-                    + "environment variable with " + PASSPHRASE_ENV + " or a file with " + PASSPHRASE_FILE);
+        ConfigView config = SCHEMA.read(SECTION, json);
+        try {
+            setDataDir(path(config, DATA_DIR, DEFAULT_DATA_DIR));
+            setKeyFile(path(config, KEY_FILE, null));
+            setCertFile(path(config, CERT_FILE, null));
+            setKeystore(path(config, KEYSTORE, null));
+            setKeystoreAlias(config.string(KEYSTORE_ALIAS, null));
+            setPassphraseEnv(config.string(PASSPHRASE_ENV, null));
+            setPassphraseFile(path(config, PASSPHRASE_FILE, null));
+            setLeafValidity(config.duration(LEAF_VALIDITY, DEFAULT_LEAF_VALIDITY));
+            setCacheSize(config.integer(CACHE_SIZE, DEFAULT_CACHE_SIZE));
+            setReloadInterval(config.duration(RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL));
+            validate();
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(e);
         }
-        setDataDir(path(json, DATA_DIR, DEFAULT_DATA_DIR));
-        setKeyFile(path(json, KEY_FILE, null));
-        setCertFile(path(json, CERT_FILE, null));
-        setKeystore(path(json, KEYSTORE, null));
-        setKeystoreAlias(Json.optionalString(json, KEYSTORE_ALIAS));
-        setPassphraseEnv(Json.optionalString(json, PASSPHRASE_ENV));
-        setPassphraseFile(path(json, PASSPHRASE_FILE, null));
-        setLeafValidity(Durations.get(json, LEAF_VALIDITY, DEFAULT_LEAF_VALIDITY));
-        setCacheSize(Json.optionalInt(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
-        setReloadInterval(Durations.get(json, RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL));
-        validate();
-    }
-
-    /** The keys of a configuration section this class does not know (likely typos), sorted. */
-    public static Set<String> unknownKeys(JsonObject json) {
-        return Json.unknownKeys(json, KEYS);
     }
 
     /**
@@ -294,8 +306,8 @@ public final class CaOptions {
         return this;
     }
 
-    private static Path path(JsonObject json, String key, Path fallback) {
-        String text = Json.optionalString(json, key);
+    private static Path path(ConfigView config, String key, Path fallback) {
+        String text = config.string(key, null);
         if (text == null) {
             return fallback;
         }

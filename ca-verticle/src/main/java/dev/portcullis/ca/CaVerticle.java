@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
@@ -95,11 +94,8 @@ public class CaVerticle extends VerticleBase {
         try {
             options = new CaOptions(config());
         } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new IllegalArgumentException("ca: " + e.getMessage()));
-        }
-        Set<String> unknown = CaOptions.unknownKeys(config());
-        if (!unknown.isEmpty()) {
-            LOG.warn("ca: ignoring unknown configuration keys {}", unknown);
+            // The message names the dotted key (ca.cache-size ...).
+            return Future.failedFuture(new IllegalArgumentException("invalid configuration: " + e.getMessage(), e));
         }
         source = CaSources.from(options, environment, clock, random);
         cache = new ChainCache(options.getCacheSize(), clock);

@@ -103,7 +103,8 @@ class StartTest {
         Throwable failure = catchThrowable(() -> CaRole.deploy(vertx, new JsonObject().put("keystore", "ca.p12")
                 .put("passphrase", PASSPHRASE)).await());
 
-        assertThat(failure).hasMessageStartingWith("ca: passphrase must not be written in the configuration")
+        assertThat(failure)
+                .hasMessageStartingWith("invalid configuration: ca.passphrase: must not be written in the configuration")
                 .hasMessageNotContaining(PASSPHRASE);
     }
 

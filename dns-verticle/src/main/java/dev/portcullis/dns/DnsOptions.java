@@ -1,7 +1,9 @@
 package dev.portcullis.dns;
 
-import dev.portcullis.api.bus.Json;
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
+import dev.portcullis.api.config.InvalidConfigException;
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.dns.upstream.ServerAddresses;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Options of the dns role: the {@code dns} section of the node configuration.
@@ -65,8 +66,20 @@ public final class DnsOptions {
     static final String STATIC_TTL = "static-ttl";
     static final String STATIC = "static";
     static final String SERVE = "serve";
-    private static final Set<String> KEYS =
-            Set.of(SERVERS, TIMEOUT, MIN_TTL, MAX_TTL, NEGATIVE_TTL, CACHE_SIZE, STATIC_TTL, STATIC, SERVE);
+    /** {@value}: the name of this section in the node configuration, the prefix of every key in messages. */
+    public static final String SECTION = "dns";
+    /** The keys of the {@code dns} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .strings(SERVERS)
+            .duration(TIMEOUT)
+            .duration(MIN_TTL)
+            .duration(MAX_TTL)
+            .duration(NEGATIVE_TTL)
+            .integer(CACHE_SIZE)
+            .map(STATIC)
+            .duration(STATIC_TTL)
+            .section(SERVE, ConfigSchema.builder().string("host").integer("port").build())
+            .build();
 
     private List<InetSocketAddress> servers;
     private Duration timeout;
@@ -108,48 +121,35 @@ public final class DnsOptions {
      * Reads the {@code dns} configuration section; absent keys keep their defaults.
      *
      * @param json the section, or {@code null} for all defaults
-     * @throws IllegalArgumentException naming the key when a value is malformed or the values contradict
+     * @throws InvalidConfigException naming the dotted key ({@code dns.min-ttl}) when a key is unknown, a value is
+     *                                malformed or the values contradict
      */
     public DnsOptions(JsonObject json) {
         this();
-        if (json == null) {
-            return;
-        }
-        List<String> serverTexts = Json.stringList(json, SERVERS);
-        List<InetSocketAddress> parsed = new ArrayList<>(serverTexts.size());
-        for (int i = 0; i < serverTexts.size(); i++) {
-            parsed.add(ServerAddresses.parse(SERVERS + "[" + i + "]", serverTexts.get(i)));
-        }
-        setServers(parsed);
-        setTimeout(Durations.get(json, TIMEOUT, DEFAULT_TIMEOUT));
-        setMinTtl(Durations.get(json, MIN_TTL, DEFAULT_MIN_TTL));
-        setMaxTtl(Durations.get(json, MAX_TTL, DEFAULT_MAX_TTL));
-        setNegativeTtl(Durations.get(json, NEGATIVE_TTL, DEFAULT_NEGATIVE_TTL));
-        setCacheSize(Json.optionalInt(json, CACHE_SIZE, DEFAULT_CACHE_SIZE));
-        setStaticTtl(Durations.get(json, STATIC_TTL, DEFAULT_STATIC_TTL));
-        Object statics = json.getValue(STATIC);
-        if (statics != null) {
-            if (!(statics instanceof JsonObject map)) {
-                throw new IllegalArgumentException(STATIC + " must be a map of host name to a list of IP addresses");
+        ConfigView config = SCHEMA.read(SECTION, json);
+        try {
+            List<String> serverTexts = config.strings(SERVERS);
+            List<InetSocketAddress> parsed = new ArrayList<>(serverTexts.size());
+            for (int i = 0; i < serverTexts.size(); i++) {
+                parsed.add(ServerAddresses.parse(SERVERS + "[" + i + "]", serverTexts.get(i)));
             }
-            for (Map.Entry<String, Object> entry : map) {
+            setServers(parsed);
+            setTimeout(config.duration(TIMEOUT, DEFAULT_TIMEOUT));
+            setMinTtl(config.duration(MIN_TTL, DEFAULT_MIN_TTL));
+            setMaxTtl(config.duration(MAX_TTL, DEFAULT_MAX_TTL));
+            setNegativeTtl(config.duration(NEGATIVE_TTL, DEFAULT_NEGATIVE_TTL));
+            setCacheSize(config.integer(CACHE_SIZE, DEFAULT_CACHE_SIZE));
+            setStaticTtl(config.duration(STATIC_TTL, DEFAULT_STATIC_TTL));
+            for (Map.Entry<String, Object> entry : config.map(STATIC)) {
                 addStaticHost(entry.getKey(), addressTexts(entry.getKey(), entry.getValue()));
             }
+            ConfigView serve = config.section(SERVE);
+            setServeHost(serve.string("host", DEFAULT_SERVE_HOST));
+            setServePort(serve.integer("port", DEFAULT_SERVE_PORT));
+            validate();
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(e);
         }
-        Object serve = json.getValue(SERVE);
-        if (serve != null) {
-            if (!(serve instanceof JsonObject server)) {
-                throw new IllegalArgumentException(SERVE + " must be a map {host, port}");
-            }
-            setServeHost(server.getString("host", DEFAULT_SERVE_HOST));
-            setServePort(Json.optionalInt(server, "port", DEFAULT_SERVE_PORT));
-        }
-        validate();
-    }
-
-    /** The keys of a configuration section this class does not know (likely typos), sorted. */
-    public static Set<String> unknownKeys(JsonObject json) {
-        return Json.unknownKeys(json, KEYS);
     }
 
     /**

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.Set;
 
 /**
  * The dns role. Resolves destination names with the gateway's own resolvers, never the client's, so a proxy
@@ -66,11 +65,8 @@ public class DnsVerticle extends VerticleBase {
         try {
             options = new DnsOptions(config());
         } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new IllegalArgumentException("invalid dns configuration: " + e.getMessage(), e));
-        }
-        Set<String> unknown = DnsOptions.unknownKeys(config());
-        if (!unknown.isEmpty()) {
-            LOG.warn("dns configuration: ignoring unknown keys {}", unknown);
+            // The message names the dotted key (dns.min-ttl ...).
+            return Future.failedFuture(new IllegalArgumentException("invalid configuration: " + e.getMessage(), e));
         }
         resolver = UpstreamResolver.onContext(vertx, context, options.getServers(), options.getTimeout());
         cache = new ResolutionCache(resolver,

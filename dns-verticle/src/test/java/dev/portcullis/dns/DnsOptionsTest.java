@@ -78,41 +78,50 @@ class DnsOptionsTest {
     }
 
     @Test
-    void unknownKeysAreReportedForTheLog() {
-        JsonObject json = new JsonObject().put("timeout", "1s").put("min_ttl", "1s").put("sever", "x");
-
-        assertThat(DnsOptions.unknownKeys(json)).containsExactly("min_ttl", "sever");
+    void oneServerMayBeWrittenAsAString() {
+        assertThat(new DnsOptions(new JsonObject().put("servers", "192.0.2.53, 192.0.2.54")).getServers())
+                .containsExactly(new InetSocketAddress("192.0.2.53", 53), new InetSocketAddress("192.0.2.54", 53));
     }
 
     static Stream<Arguments> invalidSections() {
         return Stream.of(
-                Arguments.of("zero timeout", new JsonObject().put("timeout", 0), "timeout must be positive, was 0ms"),
+                Arguments.of("zero timeout", new JsonObject().put("timeout", 0),
+                        "dns.timeout must be positive, was 0ms"),
                 Arguments.of("timeout that is not a duration", new JsonObject().put("timeout", "soon"),
-                        "timeout must be a duration"),
+                        "dns.timeout: expected a duration such as 500ms, 10s, 5m, 1h or 7d, was the string \"soon\""),
+                Arguments.of("a misspelt key is named with the nearest known one",
+                        new JsonObject().put("timeout", "1s").put("min_ttl", "1s"),
+                        "dns.min_ttl: unknown key (did you mean min-ttl?)"),
+                Arguments.of("a misspelt serve key has its full path",
+                        new JsonObject().put("serve", new JsonObject().put("prot", 53)),
+                        "dns.serve.prot: unknown key (did you mean port?)"),
+                Arguments.of("a cache size written as a string", new JsonObject().put("cache-size", "100"),
+                        "dns.cache-size: expected a whole number, was the string \"100\""),
                 Arguments.of("negative ttl", new JsonObject().put("negative-ttl", -1),
-                        "negative-ttl must not be negative"),
+                        "dns.negative-ttl: expected a duration such as 500ms, 10s, 5m, 1h or 7d, was the number -1"),
                 Arguments.of("min-ttl above max-ttl", new JsonObject().put("min-ttl", "10m"),
                         "min-ttl (10m) must not exceed max-ttl (5m)"),
                 Arguments.of("cache-size zero", new JsonObject().put("cache-size", 0),
                         "cache-size must be at least 1, was 0"),
                 Arguments.of("fractional cache-size", new JsonObject().put("cache-size", 1.5),
-                        "cache-size must be a whole number, was 1.5"),
-                Arguments.of("servers not a list", new JsonObject().put("servers", "192.0.2.53"),
-                        "servers must be a list of strings"),
+                        "dns.cache-size: expected a whole number, was the number 1.5"),
+                Arguments.of("servers not a list", new JsonObject().put("servers", 53),
+                        "dns.servers: expected a list of strings, was the number 53"),
                 Arguments.of("server given by name", new JsonObject().put("servers", new JsonArray().add("dns.test")),
                         "servers[0] must be an IP address with an optional port"),
                 Arguments.of("server port out of range",
                         new JsonObject().put("servers", new JsonArray().add("192.0.2.53").add("192.0.2.54:70000")),
-                        "servers[1] port must be 1-65535, was '192.0.2.54:70000'"),
+                        "dns.servers[1] port must be 1-65535, was '192.0.2.54:70000'"),
                 Arguments.of("serve port out of range",
                         new JsonObject().put("serve", new JsonObject().put("port", 70000)),
                         "serve.port must be -1 (off) or 0-65535, was 70000"),
-                Arguments.of("serve not a map", new JsonObject().put("serve", 53), "serve must be a map {host, port}"),
+                Arguments.of("serve not a map", new JsonObject().put("serve", 53),
+                        "dns.serve: expected a map of settings, was the number 53"),
                 Arguments.of("static not a map", new JsonObject().put("static", new JsonArray().add("a.test")),
-                        "static must be a map of host name to a list of IP addresses"),
+                        "dns.static: expected a map, was a list"),
                 Arguments.of("static address that is a name",
                         new JsonObject().put("static", new JsonObject().put("db.test", new JsonArray().add("db2.test"))),
-                        "static.db.test[0] must be an IP address, was 'db2.test'"),
+                        "dns.static.db.test[0] must be an IP address, was 'db2.test'"),
                 Arguments.of("static address that is not a string",
                         new JsonObject().put("static", new JsonObject().put("db.test", new JsonArray().add(5))),
                         "static.db.test must be a list of IP addresses"),

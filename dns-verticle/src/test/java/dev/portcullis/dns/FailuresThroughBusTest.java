@@ -126,7 +126,7 @@ class FailuresThroughBusTest {
         assertThatThrownBy(() -> vertx.deployVerticle(new DnsVerticle(), new DeploymentOptions().setConfig(config))
                 .await())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("invalid dns configuration: static.db.test[1] must be an IP address, was 'db2.test'");
+                .hasMessage("invalid configuration: dns.static.db.test[1] must be an IP address, was 'db2.test'");
     }
 
     static Stream<Arguments> malformedRequests() {

@@ -23,9 +23,9 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, bool
               --data-dir DIR    where the policy file and access log live (default: ./portcullis-data)
               --export-ca       print the root CA certificate (PEM) clients must trust, and exit
               --help            print this and exit
-            Environment overrides: PORTCULLIS_ROLES, PORTCULLIS_DATA_DIR, PORTCULLIS_CLUSTER_NAME,
-              PORTCULLIS_CLUSTER_HOST, PORTCULLIS_CLUSTER_PORT, PORTCULLIS_CLUSTER_MEMBERS,
-              PORTCULLIS_ADMIN_HOST, PORTCULLIS_ADMIN_PORT, PORTCULLIS_POLICY_FILE
+            Environment overrides: every key as PORTCULLIS_<SECTION>_<KEY>, '.' and '-' written '_'
+              (PORTCULLIS_PROXY_IDLE_TIMEOUT=1m, PORTCULLIS_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701);
+              see docs/configuration.md. PORTCULLIS_ROLES and PORTCULLIS_DATA_DIR still work.
             With no arguments: one node with every role on loopback; writes a sample policy to
               ./portcullis-data/policy.yaml if there is none.
             """;

@@ -4,11 +4,11 @@ import dev.portcullis.ca.CaExport;
 import dev.portcullis.ca.CaOptions;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.ConfigLoader;
+import dev.portcullis.node.config.LoadedConfig;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.roles.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -99,27 +99,19 @@ public final class Main {
     private static NodeConfig load(Arguments arguments) {
         // vertx-config needs a Vert.x; the clustered one cannot exist before its settings are read.
         Vertx loader = Vertx.vertx();
-        JsonObject tree;
+        LoadedConfig loaded;
         try {
-            tree = ConfigLoader.load(loader, arguments.config()).await();
+            loaded = ConfigLoader.load(loader, arguments.config()).await();
         } finally {
             loader.close().await();
         }
-        Object section = tree.getValue("node");
-        // A "node" that is not a map is left for validation to name; flags only go into a map.
-        if (section == null || section instanceof JsonObject) {
-            JsonObject node = section == null ? new JsonObject() : (JsonObject) section;
-            if (arguments.roles() != null) {
-                node.put("roles", arguments.roles().spec());
-            }
-            if (arguments.dataDir() != null) {
-                node.put("data-dir", arguments.dataDir().toString());
-            }
-            if (!node.isEmpty()) {
-                tree.put("node", node);
-            }
+        if (arguments.roles() != null) {
+            loaded = loaded.withFlag("node", "roles", arguments.roles().spec(), "--roles");
         }
-        return NodeConfig.fromJson(tree);
+        if (arguments.dataDir() != null) {
+            loaded = loaded.withFlag("node", "data-dir", arguments.dataDir().toString(), "--data-dir");
+        }
+        return loaded.validate();
     }
 
     /** The start-up report: one line for the node, then one per role and listener. */

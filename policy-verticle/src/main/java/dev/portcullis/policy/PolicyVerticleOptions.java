@@ -1,6 +1,9 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
+import dev.portcullis.api.config.InvalidConfigException;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -23,6 +26,10 @@ public class PolicyVerticleOptions {
     public static final String RELOAD_INTERVAL = "reload-interval";
     /** How often the file is looked at when the configuration does not say: 1 second. */
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(1);
+    /** {@value}: the name of this section in the node configuration, the prefix of every key in messages. */
+    public static final String SECTION = "policy";
+    /** The keys of the {@code policy} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder().string(FILE).duration(RELOAD_INTERVAL).build();
 
     private String file;
     private Duration reloadInterval = DEFAULT_RELOAD_INTERVAL;
@@ -36,19 +43,15 @@ public class PolicyVerticleOptions {
     }
 
     /**
-     * Reads {@code file} and {@code reload-interval}; other keys are left to whoever deploys the verticle
-     * (the node launcher keeps e.g. its instance count in the same section).
+     * Reads {@code file} and {@code reload-interval}.
      *
-     * @throws IllegalArgumentException naming the key when a value has the wrong type or is not a duration
+     * @throws InvalidConfigException naming the dotted key ({@code policy.reload-intervall: unknown key}) when a key
+     *                                is unknown or a value has the wrong type
      */
     public PolicyVerticleOptions(JsonObject json) {
-        JsonObject config = json == null ? new JsonObject() : json;
-        Object fileValue = config.getValue(FILE);
-        if (fileValue != null && !(fileValue instanceof String)) {
-            throw new IllegalArgumentException("policy." + FILE + " must be a string, was " + fileValue);
-        }
-        this.file = (String) fileValue;
-        this.reloadInterval = Durations.get(config, RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL);
+        ConfigView config = SCHEMA.read(SECTION, json);
+        this.file = config.string(FILE, null);
+        this.reloadInterval = config.duration(RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL);
     }
 
     /** @return the policy file path, or {@code null} when not set */

@@ -1,5 +1,6 @@
 package dev.portcullis.policy;
 
+import dev.portcullis.api.config.InvalidConfigException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,16 @@ class PolicyVerticleOptionsTest {
 
         assertThatThrownBy(() -> new PolicyVerticleOptions(config))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("reload-interval must be a duration");
+                .hasMessage("policy.reload-interval: expected a duration such as 500ms, 10s, 5m, 1h or 7d, "
+                        + "was the string \"soon\"");
+    }
+
+    @Test
+    void aMisspeltKeyIsRefusedWithTheNearestKnownOne() {
+        JsonObject config = new JsonObject().put("file", "p.yaml").put("reload-intervall", "5s");
+
+        assertThatThrownBy(() -> new PolicyVerticleOptions(config))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("policy.reload-intervall: unknown key (did you mean reload-interval?)");
     }
 }

@@ -1,12 +1,13 @@
 package dev.portcullis.proxy;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
-
+import dev.portcullis.api.config.InvalidConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +55,28 @@ public final class ProxyOptions {
      */
     public static final Duration DEFAULT_SILENT_TIMEOUT = Duration.ofSeconds(1);
 
+    /** {@value}: the name of this section in the node configuration, the prefix of every key in messages. */
+    public static final String SECTION = "proxy";
+    /** The keys of the {@code proxy} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .section("explicit", ConfigSchema.builder().string("host").integer("port").build())
+            .sections("transparent", TransparentListenerOptions.SCHEMA)
+            .duration("hello-timeout")
+            .duration("silent-timeout")
+            .duration("connect-timeout")
+            .duration("idle-timeout")
+            .duration("request-timeout")
+            .integer("max-request-line")
+            .integer("max-headers")
+            .duration("policy-timeout")
+            .duration("dns-timeout")
+            .integer("decision-cache-size")
+            .string("upstream-ca-file")
+            .duration("ca-timeout")
+            .integer("leaf-cache-size")
+            .section("access-log", ConfigSchema.builder().string("file").build())
+            .build();
+
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
     private List<TransparentListenerOptions> transparent = List.of(new TransparentListenerOptions());
     private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
@@ -79,29 +102,41 @@ public final class ProxyOptions {
         this(other.toJson());
     }
 
-    /** @throws IllegalArgumentException naming the key when a value is invalid */
+    /**
+     * Reads the {@code proxy} section; absent keys keep their defaults.
+     *
+     * @throws InvalidConfigException naming the dotted key ({@code proxy.idle-timout: unknown key}) when a key is
+     *                                unknown, a value has the wrong type or is out of range
+     */
     public ProxyOptions(JsonObject json) {
-        JsonObject explicit = json.getJsonObject("explicit", new JsonObject());
-        setExplicitHost(explicit.getString("host", DEFAULT_EXPLICIT_HOST));
-        setExplicitPort(explicit.getInteger("port", DEFAULT_EXPLICIT_PORT));
-        if (json.containsKey("transparent")) {
-            setTransparent(transparentList(json.getValue("transparent")));
+        this(SCHEMA.read(SECTION, json));
+    }
+
+    private ProxyOptions(ConfigView config) {
+        try {
+            ConfigView explicit = config.section("explicit");
+            setExplicitHost(explicit.string("host", DEFAULT_EXPLICIT_HOST));
+            setExplicitPort(explicit.integer("port", DEFAULT_EXPLICIT_PORT));
+            if (config.has("transparent")) {
+                setTransparent(config.sections("transparent").stream().map(TransparentListenerOptions::new).toList());
+            }
+            setHelloTimeout(config.duration("hello-timeout", DEFAULT_HELLO_TIMEOUT));
+            setSilentTimeout(config.duration("silent-timeout", DEFAULT_SILENT_TIMEOUT));
+            setConnectTimeout(config.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT));
+            setIdleTimeout(config.duration("idle-timeout", DEFAULT_IDLE_TIMEOUT));
+            setRequestTimeout(config.duration("request-timeout", DEFAULT_REQUEST_TIMEOUT));
+            setPolicyTimeout(config.duration("policy-timeout", DEFAULT_POLICY_TIMEOUT));
+            setDnsTimeout(config.duration("dns-timeout", DEFAULT_DNS_TIMEOUT));
+            setMaxRequestLine(config.integer("max-request-line", DEFAULT_MAX_REQUEST_LINE));
+            setMaxHeaders(config.integer("max-headers", DEFAULT_MAX_HEADERS));
+            setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
+            setAccessLogFile(config.section("access-log").string("file", null));
+            setUpstreamCaFile(config.string("upstream-ca-file", null));
+            setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
+            setLeafCacheSize(config.integer("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(e);
         }
-        setHelloTimeout(Durations.get(json, "hello-timeout", DEFAULT_HELLO_TIMEOUT));
-        setSilentTimeout(Durations.get(json, "silent-timeout", DEFAULT_SILENT_TIMEOUT));
-        setConnectTimeout(Durations.get(json, "connect-timeout", DEFAULT_CONNECT_TIMEOUT));
-        setIdleTimeout(Durations.get(json, "idle-timeout", DEFAULT_IDLE_TIMEOUT));
-        setRequestTimeout(Durations.get(json, "request-timeout", DEFAULT_REQUEST_TIMEOUT));
-        setPolicyTimeout(Durations.get(json, "policy-timeout", DEFAULT_POLICY_TIMEOUT));
-        setDnsTimeout(Durations.get(json, "dns-timeout", DEFAULT_DNS_TIMEOUT));
-        setMaxRequestLine(json.getInteger("max-request-line", DEFAULT_MAX_REQUEST_LINE));
-        setMaxHeaders(json.getInteger("max-headers", DEFAULT_MAX_HEADERS));
-        setDecisionCacheSize(json.getInteger("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
-        JsonObject accessLog = json.getJsonObject("access-log", new JsonObject());
-        setAccessLogFile(accessLog.getString("file"));
-        setUpstreamCaFile(json.getString("upstream-ca-file"));
-        setCaTimeout(Durations.get(json, "ca-timeout", DEFAULT_CA_TIMEOUT));
-        setLeafCacheSize(json.getInteger("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
     }
 
     public JsonObject toJson() {
@@ -297,23 +332,6 @@ public final class ProxyOptions {
     public ProxyOptions setLeafCacheSize(int leafCacheSize) {
         this.leafCacheSize = atLeast("leaf-cache-size", leafCacheSize, 1);
         return this;
-    }
-
-    private static List<TransparentListenerOptions> transparentList(Object value) {
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw new IllegalArgumentException("transparent must be a list of listeners, was " + value);
-        }
-        List<TransparentListenerOptions> listeners = new ArrayList<>();
-        for (Object item : array) {
-            if (!(item instanceof JsonObject listener)) {
-                throw new IllegalArgumentException("transparent entries must be mappings, was " + item);
-            }
-            listeners.add(new TransparentListenerOptions(listener));
-        }
-        return listeners;
     }
 
     private static Duration positive(String key, Duration value) {

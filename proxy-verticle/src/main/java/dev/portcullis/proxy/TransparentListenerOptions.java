@@ -1,5 +1,8 @@
 package dev.portcullis.proxy;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
+import dev.portcullis.api.config.InvalidConfigException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -15,6 +18,9 @@ public final class TransparentListenerOptions {
     public static final int DEFAULT_PORT = 8443;
     /** {@value}: HTTPS. */
     public static final int DEFAULT_UPSTREAM_PORT = 443;
+    /** The keys of one listener entry. */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .string("host").integer("port").integer("upstream-port").string("name").build();
 
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
@@ -28,12 +34,21 @@ public final class TransparentListenerOptions {
         this(other.toJson());
     }
 
-    /** @throws IllegalArgumentException naming the key when a value is invalid */
+    /** @throws InvalidConfigException naming the key ({@code transparent.port ...}) when a value is invalid */
     public TransparentListenerOptions(JsonObject json) {
-        setHost(json.getString("host", DEFAULT_HOST));
-        setPort(json.getInteger("port", DEFAULT_PORT));
-        setUpstreamPort(json.getInteger("upstream-port", DEFAULT_UPSTREAM_PORT));
-        setName(json.getString("name"));
+        this(SCHEMA.read("transparent", json));
+    }
+
+    /** Reads one entry of {@code proxy.transparent}; messages name it by its path ({@code proxy.transparent[0]}). */
+    TransparentListenerOptions(ConfigView config) {
+        try {
+            setHost(config.string("host", DEFAULT_HOST));
+            setPort(config.integer("port", DEFAULT_PORT));
+            setUpstreamPort(config.integer("upstream-port", DEFAULT_UPSTREAM_PORT));
+            setName(config.string("name", null));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(e);
+        }
     }
 
     public JsonObject toJson() {
@@ -50,7 +65,7 @@ public final class TransparentListenerOptions {
 
     public TransparentListenerOptions setHost(String host) {
         if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("transparent.host must not be empty");
+            throw new IllegalArgumentException("host must not be empty");
         }
         this.host = host;
         return this;
@@ -63,7 +78,7 @@ public final class TransparentListenerOptions {
     /** @param port 0 binds an ephemeral port (tests) */
     public TransparentListenerOptions setPort(int port) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("transparent.port must be 0-65535, was " + port);
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
         }
         this.port = port;
         return this;
@@ -75,7 +90,7 @@ public final class TransparentListenerOptions {
 
     public TransparentListenerOptions setUpstreamPort(int upstreamPort) {
         if (upstreamPort < 1 || upstreamPort > 65535) {
-            throw new IllegalArgumentException("transparent.upstream-port must be 1-65535, was " + upstreamPort);
+            throw new IllegalArgumentException("upstream-port must be 1-65535, was " + upstreamPort);
         }
         this.upstreamPort = upstreamPort;
         return this;
@@ -92,7 +107,7 @@ public final class TransparentListenerOptions {
     /** @param name {@code null} for the default {@code "transparent-<port>"} */
     public TransparentListenerOptions setName(String name) {
         if (name != null && name.isBlank()) {
-            throw new IllegalArgumentException("transparent.name must not be blank");
+            throw new IllegalArgumentException("name must not be blank");
         }
         this.name = name;
         return this;

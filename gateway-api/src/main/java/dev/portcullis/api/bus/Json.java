@@ -46,36 +46,6 @@ public final class Json {
         return (int) asLong;
     }
 
-    /**
-     * Reads an optional whole number that fits an int (configuration values such as sizes and ports).
-     *
-     * @throws IllegalArgumentException "{@code field} must be a whole number, was ..." otherwise
-     */
-    public static int optionalInt(JsonObject json, String field, int fallback) {
-        Object value = json.getValue(field);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number number) || number.doubleValue() != number.longValue()
-                || number.longValue() > Integer.MAX_VALUE || number.longValue() < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException(field + " must be a whole number, was " + value);
-        }
-        return number.intValue();
-    }
-
-    /** The keys of {@code json} that are not in {@code known} (likely typos), sorted; empty for {@code null}. */
-    public static java.util.Set<String> unknownKeys(JsonObject json, java.util.Set<String> known) {
-        java.util.Set<String> unknown = new java.util.TreeSet<>();
-        if (json != null) {
-            for (String key : json.fieldNames()) {
-                if (!known.contains(key)) {
-                    unknown.add(key);
-                }
-            }
-        }
-        return unknown;
-    }
-
     public static long optionalLong(JsonObject json, String field, long fallback) {
         Object value = json.getValue(field);
         if (value == null) {

@@ -1,5 +1,8 @@
 package dev.portcullis.node.config;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
+
 /**
  * The {@code admin} section: where the admin HTTP API listens.
  *
@@ -14,6 +17,8 @@ public record AdminSettings(String host, int port) {
     public static final int DEFAULT_PORT = 9191;
     /** {@value}: the port that disables the admin API. */
     public static final int DISABLED = -1;
+    /** The keys of the {@code admin} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder().string("host").integer("port").build();
 
     public AdminSettings {
         if (host == null || host.isBlank()) {
@@ -22,6 +27,11 @@ public record AdminSettings(String host, int port) {
         if (port < DISABLED || port > 65535) {
             throw new ConfigException("admin.port must be 0-65535, or -1 to disable the admin API, was " + port);
         }
+    }
+
+    /** Reads the {@code admin} section its {@link #SCHEMA} has checked; absent keys take the defaults. */
+    static AdminSettings from(ConfigView section) {
+        return new AdminSettings(section.string("host", DEFAULT_HOST), section.integer("port", DEFAULT_PORT));
     }
 
     /** Whether the admin API runs. */

@@ -1,5 +1,7 @@
 package dev.portcullis.node.config;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.host.InvalidHostException;
 
@@ -23,6 +25,9 @@ public record ClusterSettings(String name, String host, int port, List<String> m
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** {@value}: Hazelcast's usual member port. */
     public static final int DEFAULT_PORT = 5701;
+    /** The keys of the {@code cluster} section (README.md, Configuration; docs/configuration.md lists them all). */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .string("name").string("host").integer("port").strings("members").build();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MEMBER_PORT = Pattern.compile("\\d{1,5}");
@@ -42,6 +47,12 @@ public record ClusterSettings(String name, String host, int port, List<String> m
         }
     }
 
+    /** Reads the {@code cluster} section its {@link #SCHEMA} has checked; absent keys take the defaults. */
+    static ClusterSettings from(ConfigView section) {
+        return new ClusterSettings(section.string("name", DEFAULT_NAME), section.string("host", DEFAULT_HOST),
+                section.integer("port", DEFAULT_PORT), section.strings("members"));
+    }
+
     private static void requireIp(String key, String value) {
         try {
             if (value != null && HostName.parse(value).isIp()) {
@@ -59,8 +70,8 @@ public record ClusterSettings(String name, String host, int port, List<String> m
             throw new ConfigException("cluster.members entries must be host:port, was '" + member + "'");
         }
         String port = member.substring(colon + 1);
-        // Hazelcast would accept "host:5701-5710" in a config file but fails on it at join time, so each member
-        // is listed with one port (the README's configuration reference says so too).
+        // Hazelcast would accept "host:5701-5710" in a config file but fails on it at join time
+        // (README.md, Configuration: "one host:port per member"), so each member is listed with one port.
         if (!MEMBER_PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw new ConfigException("cluster.members entry '" + member
                     + "' must end in one port 1-65535 (list each member, no ranges)");

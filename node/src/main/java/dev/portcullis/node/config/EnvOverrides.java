@@ -1,75 +1,135 @@
 package dev.portcullis.node.config;
 
+import dev.portcullis.api.config.EnvBinding;
+import dev.portcullis.api.config.InvalidConfigException;
+import dev.portcullis.api.config.Nearest;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Environment variables that override single settings of the YAML file (handy in containers and systemd units):
- * <table>
- *   <caption>Overrides</caption>
- *   <tr><td>{@code PORTCULLIS_ROLES}</td><td>{@code node.roles}, e.g. {@code proxy:2}</td></tr>
- *   <tr><td>{@code PORTCULLIS_DATA_DIR}</td><td>{@code node.data-dir}</td></tr>
- *   <tr><td>{@code PORTCULLIS_CLUSTER_NAME}</td><td>{@code cluster.name}</td></tr>
- *   <tr><td>{@code PORTCULLIS_CLUSTER_HOST}</td><td>{@code cluster.host}</td></tr>
- *   <tr><td>{@code PORTCULLIS_CLUSTER_PORT}</td><td>{@code cluster.port}</td></tr>
- *   <tr><td>{@code PORTCULLIS_CLUSTER_MEMBERS}</td><td>{@code cluster.members}, comma-separated host:port</td></tr>
- *   <tr><td>{@code PORTCULLIS_ADMIN_HOST}</td><td>{@code admin.host}</td></tr>
- *   <tr><td>{@code PORTCULLIS_ADMIN_PORT}</td><td>{@code admin.port}</td></tr>
- *   <tr><td>{@code PORTCULLIS_POLICY_FILE}</td><td>{@code policy.file}</td></tr>
- * </table>
- * Empty variables are ignored. Values are validated like the YAML settings they replace.
+ * Environment variables laid over the configuration file. Every key of {@link NodeConfig#SCHEMA} has one variable:
+ * {@code PORTCULLIS_}, then the dotted key with '.' and '-' written as '_', upper-cased
+ * ({@code proxy.idle-timeout} is {@code PORTCULLIS_PROXY_IDLE_TIMEOUT}); lists are comma-separated, lists of
+ * listeners and free maps are JSON. Names are made from the declared keys, never parsed back, since '_' could
+ * stand for '.' or '-'. The full list is in docs/configuration.md.
+ *
+ * <p>A {@code PORTCULLIS_} variable that names no setting is an error, like an unknown key in the file, except
+ * {@link #NOT_SETTINGS} and the variable {@code ca.passphrase-env} names. Empty variables are ignored.
  */
 public final class EnvOverrides {
 
-    /** Variable name → dotted setting, in the order of the table above. */
-    public static final Map<String, String> VARIABLES = variables();
+    /** {@value} */
+    public static final String PREFIX = "PORTCULLIS_";
+    /** Names documented before the rule, still read: alias → the rule's name, which wins when both are set. */
+    public static final Map<String, String> ALIASES = Map.of(
+            "PORTCULLIS_ROLES", "PORTCULLIS_NODE_ROLES",
+            "PORTCULLIS_DATA_DIR", "PORTCULLIS_NODE_DATA_DIR");
+    /** {@code PORTCULLIS_} variables that are not settings: the jar deploy/local-fleet.sh runs. */
+    public static final Set<String> NOT_SETTINGS = Set.of("PORTCULLIS_JAR");
+
+    private static final Map<String, EnvBinding> BINDINGS = bindings(NodeConfig.SCHEMA.envBindings(PREFIX));
 
     private EnvOverrides() {
     }
 
-    private static Map<String, String> variables() {
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("PORTCULLIS_ROLES", "node.roles");
-        variables.put("PORTCULLIS_DATA_DIR", "node.data-dir");
-        variables.put("PORTCULLIS_CLUSTER_NAME", "cluster.name");
-        variables.put("PORTCULLIS_CLUSTER_HOST", "cluster.host");
-        variables.put("PORTCULLIS_CLUSTER_PORT", "cluster.port");
-        variables.put("PORTCULLIS_CLUSTER_MEMBERS", "cluster.members");
-        variables.put("PORTCULLIS_ADMIN_HOST", "admin.host");
-        variables.put("PORTCULLIS_ADMIN_PORT", "admin.port");
-        variables.put("PORTCULLIS_POLICY_FILE", "policy.file");
-        return Collections.unmodifiableMap(variables);
+    /** Every variable, in the order of the schema, to the key it sets. */
+    public static Map<String, EnvBinding> bindings() {
+        return BINDINGS;
     }
 
     /**
-     * Lays the environment over a configuration tree.
+     * The environment laid over a configuration tree.
+     *
+     * @param tree           the file's tree (not modified)
+     * @param variableByKey  the dotted key each variable set, to its variable's name, so that a bad value is
+     *                       reported under the variable rather than the file
+     */
+    public record Applied(JsonObject tree, Map<String, String> variableByKey) {
+    }
+
+    /**
+     * Lays the environment over a configuration tree, each value converted to its key's declared kind.
      *
      * @param tree the YAML tree (not modified)
-     * @param env  the environment; only the variables above are read
-     * @return a new tree with each set variable's value at its setting (as text; validation converts it)
+     * @param env  the environment; only {@code PORTCULLIS_} variables are read
+     * @throws ConfigException naming the variable when it names no setting or its value is not of the key's kind
      */
-    public static JsonObject apply(JsonObject tree, Map<String, String> env) {
+    public static Applied apply(JsonObject tree, Map<String, String> env) {
         JsonObject result = tree.copy();
-        VARIABLES.forEach((variable, setting) -> {
+        Map<String, String> variableByKey = new LinkedHashMap<>();
+        for (EnvBinding binding : BINDINGS.values()) {
+            String variable = binding.variable();
             String value = env.get(variable);
+            for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+                if ((value == null || value.isBlank()) && alias.getValue().equals(variable)) {
+                    variable = alias.getKey();
+                    value = env.get(variable);
+                }
+            }
             if (value == null || value.isBlank()) {
-                return;
+                continue;
             }
-            int dot = setting.indexOf('.');
-            String section = setting.substring(0, dot);
-            Object current = result.getValue(section);
-            if (current == null) {
-                current = new JsonObject();
-                result.put(section, current);
+            try {
+                put(result, binding.path(), binding.convert(value), variable);
+            } catch (InvalidConfigException e) {
+                throw new ConfigException(e.getMessage(), e);
             }
-            if (!(current instanceof JsonObject sectionJson)) {
-                throw new ConfigException(section + " must be a map of settings, was '" + current + "'");
+            variableByKey.put(binding.key(), variable);
+        }
+        refuseUnknown(env, passphraseVariable(result));
+        return new Applied(result, Collections.unmodifiableMap(variableByKey));
+    }
+
+    private static void put(JsonObject tree, List<String> path, Object value, String variable) {
+        JsonObject section = tree;
+        for (String key : path.subList(0, path.size() - 1)) {
+            Object child = section.getValue(key);
+            if (child == null) {
+                child = new JsonObject();
+                section.put(key, child);
             }
-            sectionJson.put(setting.substring(dot + 1), value.trim());
-        });
-        return result;
+            if (!(child instanceof JsonObject map)) {
+                throw new ConfigException(variable + ": cannot set " + String.join(".", path) + ", the file has "
+                        + key + " as something other than a map");
+            }
+            section = map;
+        }
+        section.put(path.get(path.size() - 1), value);
+    }
+
+    private static void refuseUnknown(Map<String, String> env, String passphraseVariable) {
+        for (String variable : new TreeMap<>(env).keySet()) {
+            if (variable.startsWith(PREFIX) && !BINDINGS.containsKey(variable) && !ALIASES.containsKey(variable)
+                    && !NOT_SETTINGS.contains(variable) && !variable.equals(passphraseVariable)) {
+                throw new ConfigException(variable + ": unknown variable" + Nearest.to(variable, BINDINGS.keySet())
+                        .map(near -> " (did you mean " + near + "?)").orElse("")
+                        + "; settings are PORTCULLIS_<SECTION>_<KEY>, listed in docs/configuration.md");
+            }
+        }
+    }
+
+    /** The variable {@code ca.passphrase-env} names: a secret's holder, not a setting. */
+    private static String passphraseVariable(JsonObject tree) {
+        Object ca = tree.getValue("ca");
+        return ca instanceof JsonObject section && section.getValue("passphrase-env") instanceof String name
+                ? name : null;
+    }
+
+    private static Map<String, EnvBinding> bindings(List<EnvBinding> list) {
+        Map<String, EnvBinding> bindings = new LinkedHashMap<>();
+        for (EnvBinding binding : list) {
+            EnvBinding clash = bindings.putIfAbsent(binding.variable(), binding);
+            if (clash != null) {
+                throw new IllegalStateException(binding.variable() + " would set both " + clash.key() + " and "
+                        + binding.key() + "; rename one of the keys");
+            }
+        }
+        return Collections.unmodifiableMap(bindings);
     }
 }

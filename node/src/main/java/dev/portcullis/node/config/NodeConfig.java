@@ -1,15 +1,19 @@
 package dev.portcullis.node.config;
 
+import dev.portcullis.api.config.ConfigSchema;
+import dev.portcullis.api.config.ConfigView;
+import dev.portcullis.ca.CaOptions;
+import dev.portcullis.dns.DnsOptions;
 import dev.portcullis.node.roles.Role;
+import dev.portcullis.policy.PolicyVerticleOptions;
+import dev.portcullis.proxy.ProxyOptions;
 import dev.portcullis.node.roles.RoleCounts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A node's validated configuration. The YAML shape, with the defaults:
@@ -21,9 +25,10 @@ import java.util.Set;
  * dns:     { ... }                                        # given verbatim to the dns role
  * proxy:   { access-log: { file: &lt;data-dir&gt;/access.log }, ... }   # given verbatim to the proxy role
  * </pre>
- * The node checks its own sections ({@code node}, {@code cluster}, {@code admin}) here, key by key; each role
- * validates its own section when it starts. The only thing added to a role's section is a default for the
- * files kept in the data directory ({@code policy.file}, {@code proxy.access-log.file}).
+ * Every section is checked against {@link #SCHEMA} here, the roles' sections with their own options classes, so an
+ * unknown key or a wrong type stops the node before it joins the cluster. The only thing added to a role's section
+ * is a default for the files kept in the data directory ({@code policy.file}, {@code ca.data-dir},
+ * {@code proxy.access-log.file}).
  *
  * @param roles   what this node runs
  * @param dataDir where the policy, the access log and other state live by default
@@ -44,7 +49,21 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
     /** {@value}: the access log's name in the data directory when {@code proxy.access-log.file} is not set. */
     public static final String ACCESS_LOG_NAME = "access.log";
 
-    private static final List<String> SECTIONS = List.of("node", "cluster", "admin", "policy", "dns", "ca", "proxy");
+    /** The keys of the {@code node} section. */
+    static final ConfigSchema NODE = ConfigSchema.builder().string("roles").string("data-dir").build();
+    /**
+     * Every section and key a configuration may hold, each role's declared by its options class: what the file is
+     * checked against and what names the environment variables ({@link EnvOverrides}).
+     */
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder()
+            .section("node", NODE)
+            .section("cluster", ClusterSettings.SCHEMA)
+            .section("admin", AdminSettings.SCHEMA)
+            .section(PolicyVerticleOptions.SECTION, PolicyVerticleOptions.SCHEMA)
+            .section(DnsOptions.SECTION, DnsOptions.SCHEMA)
+            .section(CaOptions.SECTION, CaOptions.SCHEMA)
+            .section(ProxyOptions.SECTION, ProxyOptions.SCHEMA)
+            .build();
 
     public NodeConfig {
         policy = policy.copy();
@@ -77,46 +96,64 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
      */
     public static NodeConfig fromJson(JsonObject tree) {
         JsonObject merged = defaults().mergeIn(tree == null ? new JsonObject() : tree.copy(), true);
-        for (String key : merged.fieldNames()) {
-            if (!SECTIONS.contains(key)) {
-                throw new ConfigException("'" + key + "' is not a known section (known: "
-                        + String.join(", ", SECTIONS) + ")");
-            }
-        }
-        ConfigReader node = ConfigReader.of(merged, "node", Set.of("roles", "data-dir"));
-        RoleCounts roles;
         try {
-            roles = RoleCounts.parse(node.string("roles"));
+            ConfigView root = SCHEMA.read("", merged);
+            ConfigView node = root.section("node");
+            RoleCounts roles;
+            try {
+                roles = RoleCounts.parse(text(node, "roles"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("node.roles: " + e.getMessage(), e);
+            }
+            Path dataDir = Path.of(text(node, "data-dir"));
+            ClusterSettings cluster = ClusterSettings.from(root.section("cluster"));
+            AdminSettings admin = AdminSettings.from(root.section("admin"));
+
+            JsonObject policy = section(merged, Role.POLICY);
+            if (policy.getValue("file") == null) {
+                policy.put("file", dataDir.resolve(POLICY_FILE_NAME).toString());
+            }
+            JsonObject dns = section(merged, Role.DNS);
+            JsonObject ca = section(merged, Role.CA);
+            if (ca.getValue("data-dir") == null) {
+                ca.put("data-dir", dataDir.toString());
+            }
+            JsonObject proxy = section(merged, Role.PROXY);
+            JsonObject accessLog = proxy.getJsonObject("access-log");
+            if (accessLog == null) {
+                proxy.put("access-log", new JsonObject().put("file", dataDir.resolve(ACCESS_LOG_NAME).toString()));
+            } else if (accessLog.getValue("file") == null) {
+                accessLog.put("file", dataDir.resolve(ACCESS_LOG_NAME).toString());
+            }
+            // Every role section is checked here, whether or not this node runs the role: a fleet shares one file,
+            // and a typo in it is a typo on every node. The roles read their sections again when they start.
+            new PolicyVerticleOptions(policy).validate();
+            new DnsOptions(dns);
+            new CaOptions(ca);
+            new ProxyOptions(proxy);
+            return new NodeConfig(roles, dataDir, cluster, admin, policy, dns, ca, proxy);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("node.roles: " + e.getMessage(), e);
+            // InvalidConfigException from the schema and the options classes, and the few checks (such as
+            // PolicyVerticleOptions.validate) whose plain IllegalArgumentException already names the dotted key.
+            throw new ConfigException(e.getMessage(), e);
         }
-        Path dataDir = Path.of(node.string("data-dir"));
+    }
 
-        ConfigReader cluster = ConfigReader.of(merged, "cluster", Set.of("name", "host", "port", "members"));
-        ClusterSettings clusterSettings = new ClusterSettings(cluster.string("name"), cluster.string("host"),
-                cluster.integer("port", 1, 65535), cluster.stringList("members"));
+    private static String text(ConfigView section, String key) {
+        String value = section.string(key, null);
+        if (value == null) {
+            throw new ConfigException(section.path() + "." + key + " is required");
+        }
+        if (value.isBlank()) {
+            throw new ConfigException(section.path() + "." + key + " must not be empty");
+        }
+        return value.trim();
+    }
 
-        ConfigReader admin = ConfigReader.of(merged, "admin", Set.of("host", "port"));
-        AdminSettings adminSettings = new AdminSettings(admin.string("host"),
-                admin.integer("port", AdminSettings.DISABLED, 65535));
-
-        JsonObject policy = ConfigReader.object(merged, Role.POLICY.key()).copy();
-        if (policy.getValue("file") == null) {
-            policy.put("file", dataDir.resolve(POLICY_FILE_NAME).toString());
-        }
-        JsonObject dns = ConfigReader.object(merged, Role.DNS.key()).copy();
-        JsonObject ca = ConfigReader.object(merged, Role.CA.key()).copy();
-        if (ca.getValue("data-dir") == null) {
-            ca.put("data-dir", dataDir.toString());
-        }
-        JsonObject proxy = ConfigReader.object(merged, Role.PROXY.key()).copy();
-        Object accessLog = proxy.getValue("access-log");
-        if (accessLog == null) {
-            proxy.put("access-log", new JsonObject().put("file", dataDir.resolve(ACCESS_LOG_NAME).toString()));
-        } else if (accessLog instanceof JsonObject log && log.getValue("file") == null) {
-            log.put("file", dataDir.resolve(ACCESS_LOG_NAME).toString());
-        }
-        return new NodeConfig(roles, dataDir, clusterSettings, adminSettings, policy, dns, ca, proxy);
+    /** A role's section as checked by {@link #SCHEMA}: a map, or absent. */
+    private static JsonObject section(JsonObject merged, Role role) {
+        JsonObject section = merged.getJsonObject(role.key());
+        return section == null ? new JsonObject() : section.copy();
     }
 
     /** The config section each role gets as its {@code config()}. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class ConfigLoaderTest {
     void readsTheDocumentedYamlShape(Vertx vertx) throws Exception {
         Path file = Path.of(getClass().getResource("/config/full.yaml").toURI());
 
-        NodeConfig config = NodeConfig.fromJson(ConfigLoader.load(vertx, file).await());
+        NodeConfig config = ConfigLoader.load(vertx, file, Map.of()).await().validate();
 
         assertThat(config.roles().spec()).isEqualTo("policy:1,dns:1,proxy:2");
         assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
@@ -41,7 +42,7 @@ class ConfigLoaderTest {
     void anEmptyFileMeansAllDefaults(Vertx vertx, @TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("empty.yaml"), "");
 
-        assertThat(NodeConfig.fromJson(ConfigLoader.load(vertx, file).await()))
+        assertThat(ConfigLoader.load(vertx, file, Map.of()).await().validate())
                 .isEqualTo(NodeConfig.fromJson(new JsonObject()));
     }
 
@@ -49,7 +50,7 @@ class ConfigLoaderTest {
     void aMissingFileIsNamed(Vertx vertx, @TempDir Path dir) {
         Path file = dir.resolve("nope.yaml");
 
-        assertThatThrownBy(() -> ConfigLoader.load(vertx, file).await())
+        assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("config file " + file + " does not exist");
     }
@@ -58,9 +59,61 @@ class ConfigLoaderTest {
     void brokenYamlIsNamedWithTheParserMessage(Vertx vertx, @TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("broken.yaml"), "node:\n  roles: [proxy\n");
 
-        assertThatThrownBy(() -> ConfigLoader.load(vertx, file).await())
+        assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("config file " + file + " is not valid YAML")
                 .hasMessageContaining("line 3");
+    }
+
+    @Test
+    void aTypoInTheFileIsReportedWithTheFileAndTheDottedKey(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"), "proxy:\n  idle-timout: 1s\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await().validate())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": proxy.idle-timout: unknown key (did you mean idle-timeout?)");
+    }
+
+    @Test
+    void aQuotedNumberInTheFileIsANamedWrongType(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"), "proxy:\n  max-headers: \"32768\"\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of()).await().validate())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": proxy.max-headers: expected a whole number, was the string \"32768\"");
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentIsReportedUnderItsVariable(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"), "proxy:\n  max-headers: 32768\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(vertx, file, Map.of("PORTCULLIS_PROXY_MAX_HEADERS", "3"))
+                .await().validate())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("PORTCULLIS_PROXY_MAX_HEADERS: proxy.max-headers must be at least 256, was 3");
+    }
+
+    @Test
+    void defaultsThenFileThenEnvironmentThenFlags(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"),
+                "node: { roles: \"dns:1\", data-dir: /from-file }\nproxy: { idle-timeout: 1m, max-headers: 16384 }\n");
+
+        NodeConfig config = ConfigLoader.load(vertx, file, Map.of(
+                        "PORTCULLIS_PROXY_IDLE_TIMEOUT", "2m", "PORTCULLIS_NODE_ROLES", "policy:1"))
+                .await().withFlag("node", "roles", "proxy:1", "--roles").validate();
+
+        assertThat(config.roles().spec()).as("flag over environment").isEqualTo("proxy:1");
+        assertThat(config.dataDir()).as("file over default").isEqualTo(Path.of("/from-file"));
+        assertThat(config.proxy().getString("idle-timeout")).as("environment over file").isEqualTo("2m");
+        assertThat(config.proxy().getInteger("max-headers")).as("file where nothing overrides").isEqualTo(16384);
+        assertThat(config.admin().port()).as("default where nothing is set").isEqualTo(9191);
+    }
+
+    @Test
+    void aBadFlagValueIsReportedUnderTheFlag(Vertx vertx) {
+        LoadedConfig loaded = ConfigLoader.load(vertx, null, Map.of()).await()
+                .withFlag("node", "data-dir", " ", "--data-dir");
+
+        assertThatThrownBy(loaded::validate).hasMessage("--data-dir: node.data-dir must not be empty");
     }
 }

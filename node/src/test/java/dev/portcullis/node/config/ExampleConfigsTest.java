@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,7 @@ class ExampleConfigsTest {
     void exampleFleetConfigsAreValid(String name, Vertx vertx) {
         Path file = Path.of("..", "deploy", "fleet", name);
 
-        NodeConfig config = NodeConfig.fromJson(ConfigLoader.load(vertx, file).await());
+        NodeConfig config = ConfigLoader.load(vertx, file, Map.of()).await().validate();
 
         assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
     }

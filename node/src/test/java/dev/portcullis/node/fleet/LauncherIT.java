@@ -34,6 +34,18 @@ class LauncherIT {
     }
 
     @Test
+    void aTypoInTheConfigFileStopsTheNodeWithExitCode2AndTheKey() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "proxy:\n  idle-timout: 1s\n");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), Map.of(),
+                "--config", config.toString())) {
+            assertThat(node.waitForExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(2);
+            assertThat(node.log()).contains("portcullis: invalid configuration: " + config
+                    + ": proxy.idle-timout: unknown key (did you mean idle-timeout?)");
+        }
+    }
+
+    @Test
     void anInvalidPolicyStopsTheStartWithItsFileAndLine() throws IOException {
         Path policy = Files.writeString(dir.resolve("bad.yaml"),
                 "version: 1\ndefault: { action: deny }\nrules:\n  - name: x\n    hosts: [a.test]\n    action: allw\n");
