@@ -1,14 +1,21 @@
 package dev.portcullis.node.config;
 
-/**
- * The {@code admin} section: where the admin HTTP API listens.
- *
- * @param host the address to bind
- * @param port the port; 0 picks a free one (tests), {@link #DISABLED} turns the API off
- */
-public record AdminSettings(String host, int port) {
+import java.nio.file.Path;
 
-    /** {@value}: loopback, because the API has no authentication yet. */
+/**
+ * The {@code admin} section: where the admin HTTP API listens, and the file holding its bearer token.
+ * The token may come from the environment variable {@value #TOKEN_ENV} instead; it never goes in the YAML.
+ * Bound to anything but a loopback address the API requires a token (README, "Fleet security").
+ *
+ * @param host      the address to bind
+ * @param port      the port; 0 picks a free one (tests), {@link #DISABLED} turns the API off
+ * @param tokenFile a file whose content (surrounding white space ignored) is the bearer token, or {@code null}
+ */
+public record AdminSettings(String host, int port, Path tokenFile) {
+
+    /** {@value}: the environment variable that holds the admin token when {@code admin.token-file} is not set. */
+    public static final String TOKEN_ENV = "PORTCULLIS_ADMIN_TOKEN";
+    /** {@value}: loopback, so that without a token only this host can reach the API. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** {@value} */
     public static final int DEFAULT_PORT = 9191;
@@ -22,6 +29,11 @@ public record AdminSettings(String host, int port) {
         if (port < DISABLED || port > 65535) {
             throw new ConfigException("admin.port must be 0-65535, or -1 to disable the admin API, was " + port);
         }
+    }
+
+    /** Settings without a token file. */
+    public AdminSettings(String host, int port) {
+        this(host, port, null);
     }
 
     /** Whether the admin API runs. */

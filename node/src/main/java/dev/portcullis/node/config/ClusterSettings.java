@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * @param host    the IP address this node's Hazelcast and event bus bind to and advertise
  * @param port    the Hazelcast port; if taken, the next free one of the following nine is used
  * @param members the {@code host:port} of the members to contact when joining; this node may be among them
+ * @param tls     this node's event-bus TLS credentials ({@code cluster.tls})
  */
-public record ClusterSettings(String name, String host, int port, List<String> members) {
+public record ClusterSettings(String name, String host, int port, List<String> members, ClusterTlsSettings tls) {
 
     /** {@value}: the cluster name when none is configured. */
     public static final String DEFAULT_NAME = "portcullis";
@@ -40,6 +41,12 @@ public record ClusterSettings(String name, String host, int port, List<String> m
         for (String member : members) {
             checkMember(member);
         }
+        tls = tls == null ? ClusterTlsSettings.GENERATED : tls;
+    }
+
+    /** Settings with the generated fleet credentials of the data directory. */
+    public ClusterSettings(String name, String host, int port, List<String> members) {
+        this(name, host, port, members, ClusterTlsSettings.GENERATED);
     }
 
     private static void requireIp(String key, String value) {

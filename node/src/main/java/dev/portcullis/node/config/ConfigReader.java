@@ -3,6 +3,7 @@ package dev.portcullis.node.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +45,29 @@ final class ConfigReader {
             throw new ConfigException(key + " must be a map of settings, was '" + value + "'");
         }
         return object;
+    }
+
+    /**
+     * A reader of the map at {@code key} inside this section (e.g. {@code cluster.tls}), absent reads as empty,
+     * with only {@code known} keys; messages name the full dotted key.
+     */
+    ConfigReader child(String key, Set<String> known) {
+        Object value = json.getValue(key);
+        if (value != null && !(value instanceof JsonObject)) {
+            throw new ConfigException(name(key) + " must be a map of settings, was '" + value + "'");
+        }
+        return of(new JsonObject().put(name(key), value == null ? new JsonObject() : value), name(key), known);
+    }
+
+    /** A string setting that may be absent ({@code null}); present, it must be a non-empty string. */
+    String optionalString(String key) {
+        return json.getValue(key) == null ? null : string(key);
+    }
+
+    /** A file path setting that may be absent ({@code null}). */
+    Path optionalPath(String key) {
+        String text = optionalString(key);
+        return text == null ? null : Path.of(text);
     }
 
     String string(String key) {

@@ -15,8 +15,10 @@ import java.util.Set;
  * A node's validated configuration. The YAML shape, with the defaults:
  * <pre>
  * node:    { roles: "policy:1,dns:1,ca:1,proxy:1", data-dir: ./portcullis-data }
- * cluster: { name: portcullis, host: 127.0.0.1, port: 5701, members: ["127.0.0.1:5701"] }
- * admin:   { host: 127.0.0.1, port: 9191 }      # port -1 disables, 0 picks a free port
+ * cluster: { name: portcullis, host: 127.0.0.1, port: 5701, members: ["127.0.0.1:5701"],
+ *            tls: { cert-file, key-file | keystore, passphrase-file | passphrase-env, trust-file } }
+ *                                               # tls absent: generated into &lt;data-dir&gt;/fleet
+ * admin:   { host: 127.0.0.1, port: 9191, token-file: ... }   # port -1 disables, 0 picks a free port
  * policy:  { file: &lt;data-dir&gt;/policy.yaml, ... }        # given verbatim to the policy role
  * dns:     { ... }                                        # given verbatim to the dns role
  * proxy:   { access-log: { file: &lt;data-dir&gt;/access.log }, ... }   # given verbatim to the proxy role
@@ -92,13 +94,18 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
         }
         Path dataDir = Path.of(node.string("data-dir"));
 
-        ConfigReader cluster = ConfigReader.of(merged, "cluster", Set.of("name", "host", "port", "members"));
+        ConfigReader cluster = ConfigReader.of(merged, "cluster", Set.of("name", "host", "port", "members", "tls"));
+        ConfigReader tls = cluster.child("tls", Set.of("cert-file", "key-file", "keystore", "passphrase-file",
+                "passphrase-env", "trust-file"));
         ClusterSettings clusterSettings = new ClusterSettings(cluster.string("name"), cluster.string("host"),
-                cluster.integer("port", 1, 65535), cluster.stringList("members"));
+                cluster.integer("port", 1, 65535), cluster.stringList("members"),
+                new ClusterTlsSettings(tls.optionalPath("cert-file"), tls.optionalPath("key-file"),
+                        tls.optionalPath("keystore"), tls.optionalPath("passphrase-file"),
+                        tls.optionalString("passphrase-env"), tls.optionalPath("trust-file")));
 
-        ConfigReader admin = ConfigReader.of(merged, "admin", Set.of("host", "port"));
+        ConfigReader admin = ConfigReader.of(merged, "admin", Set.of("host", "port", "token-file"));
         AdminSettings adminSettings = new AdminSettings(admin.string("host"),
-                admin.integer("port", AdminSettings.DISABLED, 65535));
+                admin.integer("port", AdminSettings.DISABLED, 65535), admin.optionalPath("token-file"));
 
         JsonObject policy = ConfigReader.object(merged, Role.POLICY.key()).copy();
         if (policy.getValue("file") == null) {
