@@ -79,8 +79,16 @@ public final class FleetCredentials {
     public EventBusOptions applyTo(EventBusOptions options) {
         return options.setSsl(true)
                 .setKeyCertOptions(keyCert)
-                .setTrustOptions(new PemTrustOptions().addCertPath(trustFile.toString()))
+                .setTrustOptions(trustOptions())
                 .setClientAuth(ClientAuth.REQUIRED);
+    }
+
+    KeyCertOptions keyCertOptions() {
+        return keyCert;
+    }
+
+    PemTrustOptions trustOptions() {
+        return new PemTrustOptions().addCertPath(trustFile.toString());
     }
 
     /** Which files these are (never their content), for logs. */
