@@ -32,6 +32,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, bool
             Environment overrides: PORTCULLIS_ROLES, PORTCULLIS_DATA_DIR, PORTCULLIS_CLUSTER_NAME,
               PORTCULLIS_CLUSTER_HOST, PORTCULLIS_CLUSTER_PORT, PORTCULLIS_CLUSTER_MEMBERS,
               PORTCULLIS_ADMIN_HOST, PORTCULLIS_ADMIN_PORT, PORTCULLIS_POLICY_FILE
+            Secret from the environment: PORTCULLIS_ADMIN_TOKEN, the admin API's bearer token (or admin.token-file)
             With no arguments: one node with every role on loopback; writes a sample policy to
               ./portcullis-data/policy.yaml if there is none.
             """;

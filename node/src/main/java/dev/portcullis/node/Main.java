@@ -60,7 +60,8 @@ public final class Main {
         NodeConfig config;
         try {
             config = load(arguments);
-            if (config.roles().has(Role.POLICY) && config.policyFileIsDefault()
+            // --init-fleet only writes credentials: no sample policy appears in the working directory.
+            if (arguments.initFleet() == null && config.roles().has(Role.POLICY) && config.policyFileIsDefault()
                     && SamplePolicy.writeIfMissing(config.policyFile())) {
                 out.println("portcullis: no policy found, wrote a sample to " + config.policyFile()
                         + " (denies everything but example.com:443; edit it)");

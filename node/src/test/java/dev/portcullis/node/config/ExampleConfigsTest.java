@@ -2,6 +2,7 @@ package dev.portcullis.node.config;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,5 +25,16 @@ class ExampleConfigsTest {
         NodeConfig config = NodeConfig.fromJson(ConfigLoader.load(vertx, file).await());
 
         assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    }
+
+    @Test
+    void bothExampleNodesTrustTheSameFleetCaSoTheirEventBusesAcceptEachOther(Vertx vertx) {
+        ClusterTlsSettings policyDns = NodeConfig.fromJson(ConfigLoader.load(vertx,
+                Path.of("..", "deploy", "fleet", "policy-dns.yaml")).await()).cluster().tls();
+        ClusterTlsSettings proxy = NodeConfig.fromJson(ConfigLoader.load(vertx,
+                Path.of("..", "deploy", "fleet", "proxy.yaml")).await()).cluster().tls();
+
+        assertThat(policyDns.generated()).isFalse();
+        assertThat(proxy.trustFile()).isEqualTo(policyDns.trustFile());
     }
 }
