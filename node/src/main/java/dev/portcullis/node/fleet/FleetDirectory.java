@@ -163,9 +163,4 @@ public final class FleetDirectory {
     public Path directory() {
         return directory;
     }
-
-    /** Whether a fleet CA key is kept here (it lets this directory issue node certificates). */
-    public boolean holdsCaKey() {
-        return Files.isRegularFile(directory.resolve(CA_KEY));
-    }
 }
