@@ -167,6 +167,28 @@ class FleetDirectoryTest {
                 .hasMessageContaining("cluster.tls.passphrase-env names FLEET_P12_PASS, which is not set");
     }
 
+    @Test
+    void aPkcs12KeystoreWithItsPassphraseInAFileWorksLikeThePemFiles(Vertx vertx) throws Exception {
+        Path fleet = dir.resolve("fleet");
+        FleetCredentials pem = FleetDirectory.of(fleet).ensure("127.0.0.1");
+        char[] passphrase = "keystore-passphrase".toCharArray();
+        java.security.KeyStore keystore = java.security.KeyStore.getInstance("PKCS12");
+        keystore.load(null, null);
+        keystore.setKeyEntry("node", FleetFiles.readKey(fleet.resolve(FleetDirectory.NODE_KEY)), passphrase,
+                FleetFiles.readCertificates(fleet.resolve(FleetDirectory.NODE_CERT)).toArray(new X509Certificate[0]));
+        Path p12 = dir.resolve("node.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(p12)) {
+            keystore.store(out, passphrase);
+        }
+        Path passphraseFile = Files.writeString(dir.resolve("p12-passphrase"), new String(passphrase) + "\n");
+
+        FleetCredentials pkcs12 = FleetCredentials.resolve(new ClusterTlsSettings(null, null, p12, passphraseFile, null,
+                fleet.resolve(FleetDirectory.CA_CERT)), dir, "127.0.0.1", Map.of());
+
+        assertThat(handshake(vertx, pem, pkcs12)).isTrue();
+        assertThat(handshake(vertx, pkcs12, pem)).isTrue();
+    }
+
     /** Whether a client with {@code client}'s credentials and a server with {@code server}'s complete mTLS. */
     private static boolean handshake(Vertx vertx, FleetCredentials server, FleetCredentials client) throws Exception {
         NetServer listening = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
