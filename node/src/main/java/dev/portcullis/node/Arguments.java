@@ -12,20 +12,27 @@ import java.nio.file.Path;
  * @param roles   the roles to run, or {@code null} to take them from the configuration
  * @param dataDir the data directory, or {@code null} to take it from the configuration
  * @param help    whether {@code --help} was asked for
+ * @param exportCa whether {@code --export-ca} was asked for
+ * @param initFleet the directory {@code --init-fleet} fills with fleet credentials, or {@code null}
  */
-record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, boolean exportCa) {
+record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, boolean exportCa, Path initFleet) {
 
     static final String USAGE = """
             usage: java -jar portcullis.jar [--config FILE] [--roles ROLES] [--data-dir DIR] [--export-ca]
+                                     [--init-fleet DIR]
               --config FILE     YAML configuration (default: none, built-in defaults)
               --roles ROLES     roles and instance counts, e.g. proxy:2,policy:1,dns:1
                                 (roles: policy, dns, ca, proxy; default: all, one instance each)
               --data-dir DIR    where the policy file and access log live (default: ./portcullis-data)
               --export-ca       print the root CA certificate (PEM) clients must trust, and exit
+              --init-fleet DIR  write fleet credentials for the event bus's mutual TLS into DIR (a fleet CA,
+                                and a node certificate for cluster.host), keeping what is there, and exit;
+                                configure every member with cluster.tls naming DIR's files
               --help            print this and exit
             Environment overrides: every key as PORTCULLIS_<SECTION>_<KEY>, '.' and '-' written '_'
               (PORTCULLIS_PROXY_IDLE_TIMEOUT=1m, PORTCULLIS_CLUSTER_MEMBERS=10.0.0.1:5701,10.0.0.2:5701);
               see docs/configuration.md. PORTCULLIS_ROLES and PORTCULLIS_DATA_DIR still work.
+            Secret from the environment: PORTCULLIS_ADMIN_TOKEN, the admin API's bearer token (or admin.token-file)
             With no arguments: one node with every role on loopback; writes a sample policy to
               ./portcullis-data/policy.yaml if there is none.
             """;
@@ -42,6 +49,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, bool
         Path dataDir = null;
         boolean help = false;
         boolean exportCa = false;
+        Path initFleet = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -57,6 +65,10 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, bool
                 case "--config" -> {
                     value = value != null ? value : next(args, ++i, name);
                     config = Path.of(once(config, name, nonEmpty(name, value)));
+                }
+                case "--init-fleet" -> {
+                    value = value != null ? value : next(args, ++i, name);
+                    initFleet = Path.of(once(initFleet, name, nonEmpty(name, value)));
                 }
                 case "--data-dir" -> {
                     value = value != null ? value : next(args, ++i, name);
@@ -74,7 +86,7 @@ record Arguments(Path config, RoleCounts roles, Path dataDir, boolean help, bool
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        return new Arguments(config, roles, dataDir, help, exportCa);
+        return new Arguments(config, roles, dataDir, help, exportCa, initFleet);
     }
 
     private static String next(String[] args, int index, String name) {

@@ -6,12 +6,14 @@ import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.ConfigLoader;
 import dev.portcullis.node.config.LoadedConfig;
 import dev.portcullis.node.config.NodeConfig;
+import dev.portcullis.node.fleet.FleetDirectory;
 import dev.portcullis.node.roles.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +22,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code java -jar portcullis.jar [--config FILE] [--roles proxy:2,policy:1,dns:1] [--data-dir DIR] [--help]}:
- * starts one node and prints where it listens.
+ * starts one node and prints where it listens. {@code --export-ca} and {@code --init-fleet DIR} do one thing and
+ * exit.
  *
  * <p>Exit codes: 0 after {@code --help}; 1 when the node cannot start (a role failed, the cluster or admin port
- * cannot be bound); 2 for a bad command line or configuration. A started node runs until SIGTERM/SIGINT, then
+ * cannot be bound); 2 for a bad command line or configuration (an admin API exposed without a token too). A started node runs until SIGTERM/SIGINT, then
  * undeploys its roles and leaves the cluster before the JVM exits.
  */
 public final class Main {
@@ -57,7 +60,8 @@ public final class Main {
         NodeConfig config;
         try {
             config = load(arguments);
-            if (config.roles().has(Role.POLICY) && config.policyFileIsDefault()
+            // --init-fleet only writes credentials: no sample policy appears in the working directory.
+            if (arguments.initFleet() == null && config.roles().has(Role.POLICY) && config.policyFileIsDefault()
                     && SamplePolicy.writeIfMissing(config.policyFile())) {
                 out.println("portcullis: no policy found, wrote a sample to " + config.policyFile()
                         + " (denies everything but example.com:443; edit it)");
@@ -71,6 +75,10 @@ public final class Main {
             System.exit(exportCa(config, out, err));
             return;
         }
+        if (arguments.initFleet() != null) {
+            System.exit(initFleet(arguments.initFleet(), config, out, err));
+            return;
+        }
         Future<Node> starting = Node.start(config);
         // Registered before the start completes, so that a SIGTERM during start-up still leaves cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, err), "portcullis-shutdown"));
@@ -78,6 +86,11 @@ public final class Main {
         try {
             node = starting.await();
         } catch (RuntimeException e) {
+            if (rootConfigException(e) != null) {
+                err.println("portcullis: invalid configuration: " + rootConfigException(e).getMessage());
+                System.exit(2);
+                return;
+            }
             err.println("portcullis: cannot start: " + message(e));
             System.exit(1);
             return;
@@ -94,6 +107,37 @@ public final class Main {
             err.println("portcullis: cannot export the CA certificate: " + message(e));
             return 1;
         }
+    }
+
+    /**
+     * Writes (or completes) fleet credentials in {@code directory} and prints the {@code cluster.tls} settings
+     * naming them; 0 on success, 1 otherwise. Never prints key material.
+     */
+    private static int initFleet(Path directory, NodeConfig config, PrintStream out, PrintStream err) {
+        try {
+            FleetDirectory fleet = FleetDirectory.of(directory);
+            fleet.ensure(config.cluster().host());
+            Path dir = fleet.directory();
+            out.println("portcullis: fleet credentials for " + config.cluster().host() + " in " + dir
+                    + " (keep " + FleetDirectory.CA_KEY + " private); configure every member with:");
+            out.println("cluster:");
+            out.println("  tls: { cert-file: " + dir.resolve(FleetDirectory.NODE_CERT) + ", key-file: "
+                    + dir.resolve(FleetDirectory.NODE_KEY) + ", trust-file: " + dir.resolve(FleetDirectory.CA_CERT)
+                    + " }");
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("portcullis: cannot write fleet credentials: " + message(e));
+            return 1;
+        }
+    }
+
+    private static ConfigException rootConfigException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException config) {
+                return config;
+            }
+        }
+        return null;
     }
 
     private static NodeConfig load(Arguments arguments) {

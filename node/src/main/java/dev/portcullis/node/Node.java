@@ -1,11 +1,14 @@
 package dev.portcullis.node;
 
 import dev.portcullis.node.admin.AdminServer;
+import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
+import dev.portcullis.node.fleet.FleetCredentials;
+import dev.portcullis.node.fleet.FleetCredentialsException;
 import dev.portcullis.node.roles.RoleDeployer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,29 +64,60 @@ public final class Node {
      *
      * @return a future completed with the running node, or failed with a
      * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
-     * {@link ConfigException} when the data directory cannot be created, or the cause of a failed cluster join
-     * or admin bind. On failure everything started so far has been stopped again.
+     * {@link ConfigException} when the data directory cannot be created, the admin API would be exposed without
+     * a token or the fleet credentials are unusable, or the cause of a failed cluster join or admin bind. On
+     * failure everything started so far has been stopped again.
      */
     public static Future<Node> start(NodeConfig config) {
+        return start(config, System.getenv());
+    }
+
+    /** {@link #start(NodeConfig)} with the environment given (for the admin token and key passphrases). */
+    public static Future<Node> start(NodeConfig config, Map<String, String> env) {
+        AdminToken token;
+        FleetCredentials credentials;
         try {
+            // Before anything binds: a refusal must not leave an exposed listener behind, even briefly.
+            token = AdminToken.resolve(config.admin(), env).orElse(null);
             Files.createDirectories(config.dataDir());
+            credentials = FleetCredentials.resolve(config.cluster().tls(), config.dataDir(), config.cluster().host(),
+                    env);
         } catch (IOException e) {
             return Future.failedFuture(new ConfigException("cannot create node.data-dir " + config.dataDir()
                     + ": " + e, e));
+        } catch (ConfigException | FleetCredentialsException e) {
+            return Future.failedFuture(e);
         }
-        return ClusteredNode.join(config.cluster()).compose(cluster -> startOn(config, cluster)
+        warnIfGeneratedCredentialsMeetOthers(config);
+        LOG.info("event bus: mutual TLS with {}", credentials);
+        return ClusteredNode.join(config.cluster(), credentials).compose(cluster -> startOn(config, cluster, token)
                 .recover(failure -> cluster.vertx().close()
                         .onComplete(done -> cluster.releaseMetrics())
                         .transform(ignored -> Future.failedFuture(failure))));
     }
 
-    private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster) {
+    /**
+     * Generated credentials are this data directory's own fleet CA: members with other data directories have
+     * other CAs, so their event buses refuse each other while Hazelcast still lets them join.
+     */
+    private static void warnIfGeneratedCredentialsMeetOthers(NodeConfig config) {
+        String self = config.cluster().host() + ":" + config.cluster().port();
+        if (config.cluster().tls().generated() && config.cluster().members().stream().anyMatch(m -> !m.equals(self))) {
+            LOG.warn("cluster.tls is not set: this node uses the fleet CA generated in {}; members with another "
+                    + "data directory cannot talk to it until every member is configured with the same fleet CA "
+                    + "(cluster.tls; see docs/fleet-security.md)",
+                    config.dataDir().resolve(FleetCredentials.DATA_DIR_NAME));
+        }
+    }
+
+    private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster, AdminToken token) {
         Vertx vertx = cluster.vertx();
         MemberRegistry registry = new MemberRegistry(cluster);
         return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
                 .compose(deployments -> warmUp(vertx))
                 .compose(warm -> config.admin().enabled()
-                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics()).listen(config.admin())
+                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token)
+                        .listen(config.admin())
                         .map(HttpServer::actualPort)
                         : Future.succeededFuture(-1))
                 .compose(adminPort -> {
@@ -95,9 +129,9 @@ public final class Node {
 
     /**
      * Asks the policy and dns roles once, wherever they run, and ignores the answer: the first event-bus request
-     * to another node sets up the connection and can take up to a second (the clustered event bus connects to a
-     * node lazily, on the first message for it), which would otherwise fall on the first readiness probe or the
-     * first proxied connection.
+     * to another node sets up the connection and its TLS handshake, and can take up to a second (the clustered
+     * event bus connects to a node lazily, on the first message for it), which would otherwise fall on the first
+     * readiness probe or the first proxied connection.
      */
     private static Future<Void> warmUp(Vertx vertx) {
         return new Readiness(vertx, WARM_UP_TIMEOUT).probe()

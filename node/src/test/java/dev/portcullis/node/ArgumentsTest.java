@@ -16,22 +16,22 @@ class ArgumentsTest {
 
     @Test
     void noArgumentsLeaveEverythingToTheConfiguration() {
-        assertThat(Arguments.parse()).isEqualTo(new Arguments(null, null, null, false, false));
+        assertThat(Arguments.parse()).isEqualTo(new Arguments(null, null, null, false, false, null));
     }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> valid() {
         return Stream.of(
                 arguments("all options with separate values",
                         new String[] {"--config", "n.yaml", "--roles", "proxy:2", "--data-dir", "/tmp/d"},
-                        new Arguments(Path.of("n.yaml"), RoleCounts.parse("proxy:2"), Path.of("/tmp/d"), false, false)),
+                        new Arguments(Path.of("n.yaml"), RoleCounts.parse("proxy:2"), Path.of("/tmp/d"), false, false, null)),
                 arguments("options written with equals signs",
                         new String[] {"--config=n.yaml", "--roles=policy:1,dns:1"},
-                        new Arguments(Path.of("n.yaml"), RoleCounts.parse("policy:1,dns:1"), null, false, false)),
-                arguments("help alone", new String[] {"--help"}, new Arguments(null, null, null, true, false)),
-                arguments("short help", new String[] {"-h"}, new Arguments(null, null, null, true, false)),
+                        new Arguments(Path.of("n.yaml"), RoleCounts.parse("policy:1,dns:1"), null, false, false, null)),
+                arguments("help alone", new String[] {"--help"}, new Arguments(null, null, null, true, false, null)),
+                arguments("short help", new String[] {"-h"}, new Arguments(null, null, null, true, false, null)),
                 arguments("export the CA certificate with a data directory",
                         new String[] {"--export-ca", "--data-dir", "/tmp/d"},
-                        new Arguments(null, null, Path.of("/tmp/d"), false, true)));
+                        new Arguments(null, null, Path.of("/tmp/d"), false, true, null)));
     }
 
     @ParameterizedTest(name = "{0}")

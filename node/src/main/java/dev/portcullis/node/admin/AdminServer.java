@@ -19,6 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The admin HTTP API, on every node:
@@ -30,7 +31,9 @@ import java.time.Duration;
  *   <li>{@code GET /api/v1/policy}: the policy role's info (version, rule count, file), 503 without one;</li>
  *   <li>{@code GET /api/v1/cluster}: the live members with their node ids, roles, admin address and listeners.</li>
  * </ul>
- * It has no authentication yet, which is why it binds loopback by default.
+ * With an {@link AdminToken} every endpoint but {@code /healthz} requires {@code Authorization: Bearer <token>}
+ * ({@link BearerAuth}); bound to a non-loopback address the node does not start without one. Without a token it
+ * binds loopback (the default), where only this host can reach it.
  */
 public final class AdminServer {
 
@@ -41,14 +44,19 @@ public final class AdminServer {
     private final String nodeId;
     private final MemberRegistry members;
     private final PrometheusMeterRegistry metrics;
+    private final AdminToken token;
 
     /**
      * @param nodeId  this node's id, reported by {@code /healthz} and {@code /api/v1/cluster}
      * @param members the cluster's member registry
      * @param metrics what {@code /metrics} serves, in Prometheus text format
+     * @param token   the bearer token every endpoint but {@code /healthz} requires, or {@code null} for none
+     *                (only allowed on loopback, see {@link AdminToken#resolve})
      */
-    public AdminServer(Vertx vertx, String nodeId, MemberRegistry members, PrometheusMeterRegistry metrics) {
+    public AdminServer(Vertx vertx, String nodeId, MemberRegistry members, PrometheusMeterRegistry metrics,
+                       AdminToken token) {
         this.metrics = metrics;
+        this.token = token;
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.members = members;
@@ -69,6 +77,11 @@ public final class AdminServer {
     private Router router() {
         Router router = Router.router(vertx);
         Readiness readiness = new Readiness(vertx, Duration.ofMillis(Readiness.DEFAULT_TIMEOUT_MS));
+        if (token != null) {
+            // First, so that no endpoint (the 404 for unknown paths included) answers before the token is checked;
+            // /healthz stays open for liveness probes, it tells nothing but "up" and the node id.
+            router.route().order(-1).handler(new BearerAuth(token, Set.of("/healthz")));
+        }
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200,
                 new JsonObject().put("status", "up").put("nodeId", nodeId)));
         router.get("/readyz").handler(ctx -> readiness.probe().onSuccess(result ->

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import dev.portcullis.node.config.ClusterSettings;
+import dev.portcullis.node.fleet.FleetCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,12 +27,15 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, Promet
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
-     * {@code cluster.host} and an ephemeral port, advertised as {@code cluster.host}.
+     * {@code cluster.host} and an ephemeral port, advertised as {@code cluster.host}, with mutual TLS: only
+     * holders of a certificate from the fleet CA can send to or receive from this node's event bus
+     * (docs/fleet-security.md).
      *
+     * @param credentials this node's event-bus key, certificate and trusted fleet CA
      * @return a future completed once this member has joined, or failed when Hazelcast cannot start
-     * (port range taken, bad interface)
+     * (port range taken, bad interface) or the credentials cannot be loaded
      */
-    public static Future<ClusteredNode> join(ClusterSettings settings) {
+    public static Future<ClusteredNode> join(ClusterSettings settings, FleetCredentials credentials) {
         HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigFactory.create(settings));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
@@ -40,10 +44,10 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, Promet
                 // all report into the first node's registry.
                 .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                         .setRegistryName("portcullis-" + java.util.UUID.randomUUID()));
-        options.getEventBusOptions()
+        credentials.applyTo(options.getEventBusOptions()
                 .setHost(settings.host())
                 .setPort(0)
-                .setClusterPublicHost(settings.host());
+                .setClusterPublicHost(settings.host()));
         return Vertx.builder()
                 .with(options)
                 .withClusterManager(manager)

@@ -12,6 +12,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  * (it declares the maps and multimaps the clustered event bus needs) and replaces its network part: bind only
  * {@code cluster.host}, join by the TCP-IP member list, never multicast or cloud auto-detection.
  * {@code deploy/hazelcast.yaml} shows the result for the defaults, as a reference.
+ *
+ * <p>The member port this opens has no authentication (open-source Hazelcast): only the network keeps strangers
+ * off it, while the event bus's mutual TLS keeps them from every request and answer (docs/fleet-security.md).
  */
 public final class HazelcastConfigFactory {
 

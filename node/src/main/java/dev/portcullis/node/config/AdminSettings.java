@@ -3,22 +3,30 @@ package dev.portcullis.node.config;
 import dev.portcullis.api.config.ConfigSchema;
 import dev.portcullis.api.config.ConfigView;
 
-/**
- * The {@code admin} section: where the admin HTTP API listens.
- *
- * @param host the address to bind
- * @param port the port; 0 picks a free one (tests), {@link #DISABLED} turns the API off
- */
-public record AdminSettings(String host, int port) {
+import java.nio.file.Path;
 
-    /** {@value}: loopback, because the API has no authentication yet. */
+/**
+ * The {@code admin} section: where the admin HTTP API listens, and the file holding its bearer token.
+ * The token may come from the environment variable {@value #TOKEN_ENV} instead; it never goes in the YAML.
+ * Bound to anything but a loopback address the API requires a token (README, "Fleet security").
+ *
+ * @param host      the address to bind
+ * @param port      the port; 0 picks a free one (tests), {@link #DISABLED} turns the API off
+ * @param tokenFile a file whose content (surrounding white space ignored) is the bearer token, or {@code null}
+ */
+public record AdminSettings(String host, int port, Path tokenFile) {
+
+    /** {@value}: the environment variable that holds the admin token when {@code admin.token-file} is not set. */
+    public static final String TOKEN_ENV = "PORTCULLIS_ADMIN_TOKEN";
+    /** {@value}: loopback, so that without a token only this host can reach the API. */
     public static final String DEFAULT_HOST = "127.0.0.1";
     /** {@value} */
     public static final int DEFAULT_PORT = 9191;
     /** {@value}: the port that disables the admin API. */
     public static final int DISABLED = -1;
     /** The keys of the {@code admin} section (README.md, Configuration; docs/configuration.md lists them all). */
-    public static final ConfigSchema SCHEMA = ConfigSchema.builder().string("host").integer("port").build();
+    public static final ConfigSchema SCHEMA = ConfigSchema.builder().string("host").integer("port")
+            .string("token-file").build();
 
     public AdminSettings {
         if (host == null || host.isBlank()) {
@@ -29,9 +37,19 @@ public record AdminSettings(String host, int port) {
         }
     }
 
+    /** Settings without a token file. */
+    public AdminSettings(String host, int port) {
+        this(host, port, null);
+    }
+
     /** Reads the {@code admin} section its {@link #SCHEMA} has checked; absent keys take the defaults. */
     static AdminSettings from(ConfigView section) {
-        return new AdminSettings(section.string("host", DEFAULT_HOST), section.integer("port", DEFAULT_PORT));
+        String tokenFile = section.string("token-file", null);
+        if (tokenFile != null && tokenFile.isBlank()) {
+            throw new ConfigException("admin.token-file must not be empty");
+        }
+        return new AdminSettings(section.string("host", DEFAULT_HOST), section.integer("port", DEFAULT_PORT),
+                tokenFile == null ? null : Path.of(tokenFile));
     }
 
     /** Whether the admin API runs. */

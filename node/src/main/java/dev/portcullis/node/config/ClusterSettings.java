@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * @param host    the IP address this node's Hazelcast and event bus bind to and advertise
  * @param port    the Hazelcast port; if taken, the next free one of the following nine is used
  * @param members the {@code host:port} of the members to contact when joining; this node may be among them
+ * @param tls     this node's event-bus TLS credentials ({@code cluster.tls})
  */
-public record ClusterSettings(String name, String host, int port, List<String> members) {
+public record ClusterSettings(String name, String host, int port, List<String> members, ClusterTlsSettings tls) {
 
     /** {@value}: the cluster name when none is configured. */
     public static final String DEFAULT_NAME = "portcullis";
@@ -27,7 +28,8 @@ public record ClusterSettings(String name, String host, int port, List<String> m
     public static final int DEFAULT_PORT = 5701;
     /** The keys of the {@code cluster} section (README.md, Configuration; docs/configuration.md lists them all). */
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
-            .string("name").string("host").integer("port").strings("members").build();
+            .string("name").string("host").integer("port").strings("members")
+            .section("tls", ClusterTlsSettings.SCHEMA).build();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MEMBER_PORT = Pattern.compile("\\d{1,5}");
@@ -45,12 +47,19 @@ public record ClusterSettings(String name, String host, int port, List<String> m
         for (String member : members) {
             checkMember(member);
         }
+        tls = tls == null ? ClusterTlsSettings.GENERATED : tls;
+    }
+
+    /** Settings with the generated fleet credentials of the data directory. */
+    public ClusterSettings(String name, String host, int port, List<String> members) {
+        this(name, host, port, members, ClusterTlsSettings.GENERATED);
     }
 
     /** Reads the {@code cluster} section its {@link #SCHEMA} has checked; absent keys take the defaults. */
     static ClusterSettings from(ConfigView section) {
         return new ClusterSettings(section.string("name", DEFAULT_NAME), section.string("host", DEFAULT_HOST),
-                section.integer("port", DEFAULT_PORT), section.strings("members"));
+                section.integer("port", DEFAULT_PORT), section.strings("members"),
+                ClusterTlsSettings.from(section.section("tls")));
     }
 
     private static void requireIp(String key, String value) {

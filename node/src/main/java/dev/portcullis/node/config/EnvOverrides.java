@@ -30,8 +30,11 @@ public final class EnvOverrides {
     public static final Map<String, String> ALIASES = Map.of(
             "PORTCULLIS_ROLES", "PORTCULLIS_NODE_ROLES",
             "PORTCULLIS_DATA_DIR", "PORTCULLIS_NODE_DATA_DIR");
-    /** {@code PORTCULLIS_} variables that are not settings: the jar deploy/local-fleet.sh runs. */
-    public static final Set<String> NOT_SETTINGS = Set.of("PORTCULLIS_JAR");
+    /**
+     * {@code PORTCULLIS_} variables that are not settings: the jar deploy/local-fleet.sh runs, and the admin API's
+     * bearer token, a secret read where it is used ({@code AdminToken}) and never part of the configuration tree.
+     */
+    public static final Set<String> NOT_SETTINGS = Set.of("PORTCULLIS_JAR", AdminSettings.TOKEN_ENV);
 
     private static final Map<String, EnvBinding> BINDINGS = bindings(NodeConfig.SCHEMA.envBindings(PREFIX));
 

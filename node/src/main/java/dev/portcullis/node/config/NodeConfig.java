@@ -19,8 +19,10 @@ import java.util.Map;
  * A node's validated configuration. The YAML shape, with the defaults:
  * <pre>
  * node:    { roles: "policy:1,dns:1,ca:1,proxy:1", data-dir: ./portcullis-data }
- * cluster: { name: portcullis, host: 127.0.0.1, port: 5701, members: ["127.0.0.1:5701"] }
- * admin:   { host: 127.0.0.1, port: 9191 }      # port -1 disables, 0 picks a free port
+ * cluster: { name: portcullis, host: 127.0.0.1, port: 5701, members: ["127.0.0.1:5701"],
+ *            tls: { cert-file, key-file | keystore, passphrase-file | passphrase-env, trust-file } }
+ *                                               # tls absent: generated into &lt;data-dir&gt;/fleet
+ * admin:   { host: 127.0.0.1, port: 9191, token-file: ... }   # port -1 disables, 0 picks a free port
  * policy:  { file: &lt;data-dir&gt;/policy.yaml, ... }        # given verbatim to the policy role
  * dns:     { ... }                                        # given verbatim to the dns role
  * proxy:   { access-log: { file: &lt;data-dir&gt;/access.log }, ... }   # given verbatim to the proxy role

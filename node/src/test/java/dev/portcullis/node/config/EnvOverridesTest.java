@@ -139,6 +139,7 @@ class EnvOverridesTest {
         EnvOverrides.Applied applied = EnvOverrides.apply(file, Map.of(
                 "PORTCULLIS_JAR", "/opt/portcullis.jar",
                 "PORTCULLIS_CA_PASSPHRASE", "secret",
+                "PORTCULLIS_ADMIN_TOKEN", "a-bearer-token-of-some-length",
                 "HOME", "/root"));
 
         assertThat(applied.tree()).isEqualTo(file);

@@ -2,6 +2,7 @@ package dev.portcullis.node.config;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,5 +26,16 @@ class ExampleConfigsTest {
         NodeConfig config = ConfigLoader.load(vertx, file, Map.of()).await().validate();
 
         assertThat(config.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    }
+
+    @Test
+    void bothExampleNodesTrustTheSameFleetCaSoTheirEventBusesAcceptEachOther(Vertx vertx) {
+        ClusterTlsSettings policyDns = ConfigLoader.load(vertx, Path.of("..", "deploy", "fleet", "policy-dns.yaml"),
+                Map.of()).await().validate().cluster().tls();
+        ClusterTlsSettings proxy = ConfigLoader.load(vertx, Path.of("..", "deploy", "fleet", "proxy.yaml"),
+                Map.of()).await().validate().cluster().tls();
+
+        assertThat(policyDns.generated()).isFalse();
+        assertThat(proxy.trustFile()).isEqualTo(policyDns.trustFile());
     }
 }

@@ -100,6 +100,25 @@ class NodeConfigTest {
                 arguments("a proxy listener port out of range",
                         tree("proxy", "explicit", new JsonObject().put("port", 70000)),
                         "proxy.explicit.port must be 0-65535, was 70000"),
+                arguments("an empty admin token file", tree("admin", "token-file", ""),
+                        "admin.token-file must not be empty"),
+                arguments("cluster.tls that is not a map", tree("cluster", "tls", "on"), "cluster.tls: expected a map"),
+                arguments("an unknown cluster.tls setting", tls(new JsonObject().put("cert", "/a")),
+                        "cluster.tls.cert: unknown key"),
+                arguments("a certificate without its key", tls(new JsonObject().put("cert-file", "/a")
+                        .put("trust-file", "/t")), "cluster.tls.key-file is required with cluster.tls.cert-file"),
+                arguments("credentials without the fleet CA", tls(new JsonObject().put("cert-file", "/a")
+                        .put("key-file", "/k")), "cluster.tls.trust-file (the fleet CA, PEM) is required"),
+                arguments("the fleet CA without this node's credentials", tls(new JsonObject().put("trust-file", "/t")),
+                        "cluster.tls.trust-file needs this node's own credentials too"),
+                arguments("PEM files and a keystore at once", tls(new JsonObject().put("cert-file", "/a")
+                        .put("key-file", "/k").put("keystore", "/p").put("passphrase-env", "P")
+                        .put("trust-file", "/t")), "set cert-file and key-file, or keystore, not both"),
+                arguments("a keystore without a passphrase source", tls(new JsonObject().put("keystore", "/p")
+                        .put("trust-file", "/t")),
+                        "cluster.tls.keystore needs exactly one of passphrase-file, passphrase-env"),
+                arguments("a passphrase in the YAML is not a setting", tls(new JsonObject().put("keystore", "/p")
+                        .put("passphrase", "hunter2").put("trust-file", "/t")), "cluster.tls.passphrase: unknown key"),
                 arguments("a ca key file without its certificate", tree("ca", "key-file", "/k"),
                         "ca.key-file and cert-file must be set together"));
     }
@@ -128,8 +147,8 @@ class NodeConfigTest {
                         "proxy.transparent[1].upstream-prot: unknown key (did you mean upstream-port?)"),
                 arguments("a typo in proxy.access-log", tree("proxy", "access-log", new JsonObject().put("fiel", "/a")),
                         "proxy.access-log.fiel: unknown key (did you mean file?)"),
-                arguments("a key nobody declared gets no guess", tree("admin", "token", "x"),
-                        "admin.token: unknown key"));
+                arguments("a key nobody declared gets no guess", tree("admin", "colour", "x"),
+                        "admin.colour: unknown key"));
     }
 
     @ParameterizedTest(name = "{0} stops the node with the key named")
@@ -171,6 +190,34 @@ class NodeConfigTest {
         assertThatThrownBy(() -> NodeConfig.fromJson(tree))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(message);
+    }
+
+    private static JsonObject tls(JsonObject tls) {
+        return new JsonObject().put("cluster", new JsonObject().put("tls", tls));
+    }
+
+    @Test
+    void withoutClusterTlsTheNodeUsesGeneratedFleetCredentials() {
+        assertThat(NodeConfig.fromJson(new JsonObject()).cluster().tls().generated()).isTrue();
+    }
+
+    @Test
+    void clusterTlsNamesTheNodesPemFilesAndTheFleetCa() {
+        NodeConfig config = NodeConfig.fromJson(tls(new JsonObject().put("cert-file", "/etc/p/node.pem")
+                .put("key-file", "/etc/p/node.key").put("trust-file", "/etc/p/fleet-ca.pem")));
+
+        assertThat(config.cluster().tls()).isEqualTo(new ClusterTlsSettings(Path.of("/etc/p/node.pem"),
+                Path.of("/etc/p/node.key"), null, null, null, Path.of("/etc/p/fleet-ca.pem")));
+        assertThat(config.cluster().tls().generated()).isFalse();
+    }
+
+    @Test
+    void clusterTlsMayNameAPkcs12KeystoreWithItsPassphraseInAVariable() {
+        NodeConfig config = NodeConfig.fromJson(tls(new JsonObject().put("keystore", "/etc/p/node.p12")
+                .put("passphrase-env", "FLEET_P12").put("trust-file", "/etc/p/fleet-ca.pem")));
+
+        assertThat(config.cluster().tls().keystore()).isEqualTo(Path.of("/etc/p/node.p12"));
+        assertThat(config.cluster().tls().passphraseEnv()).isEqualTo("FLEET_P12");
     }
 
     @ParameterizedTest(name = "{0}")

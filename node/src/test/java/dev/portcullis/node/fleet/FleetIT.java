@@ -4,6 +4,7 @@ import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.NodeProcess;
 import dev.portcullis.node.testkit.Poll;
+import dev.portcullis.node.testkit.TestFleetTls;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -49,6 +50,8 @@ class FleetIT {
     @TempDir
     Path dir;
     private final List<NodeProcess> processes = new ArrayList<>();
+    /** One fleet CA and node certificate for all processes of a test, as an operator would configure them. */
+    private TestFleetTls fleet;
 
     @AfterEach
     void destroyProcesses() {
@@ -157,20 +160,23 @@ class FleetIT {
 
     private String nodeYaml(String roles, String name, String cluster, int clusterPort, int adminPort,
                             int proxyPort, Path upstreamCa, int... members) {
+        if (fleet == null) {
+            fleet = TestFleetTls.generate(dir.resolve("fleet"));
+        }
         StringBuilder memberList = new StringBuilder();
         for (int member : members) {
             memberList.append(memberList.isEmpty() ? "" : ", ").append("\"127.0.0.1:").append(member).append('"');
         }
         return """
                 node:    { roles: "%s", data-dir: %s }
-                cluster: { name: %s, host: 127.0.0.1, port: %d, members: [%s] }
+                cluster: { name: %s, host: 127.0.0.1, port: %d, members: [%s], tls: %s }
                 admin:   { host: 127.0.0.1, port: %d }
                 policy:  { file: %s, reload-interval: 1s }
                 dns:     { static: { origin.test: [127.0.0.1], secure.test: [127.0.0.1], fresh.test: [127.0.0.1],
                              plain.test: [127.0.0.1] } }
                 ca:      { data-dir: %s }
                 proxy:   { explicit: { host: 127.0.0.1, port: %d }, transparent: []%s }
-                """.formatted(roles, dir.resolve("data-" + name), cluster, clusterPort, memberList, adminPort,
+                """.formatted(roles, dir.resolve("data-" + name), cluster, clusterPort, memberList, fleet.yaml(), adminPort,
                 dir.resolve("policy.yaml"), dir.resolve("data-" + name), proxyPort,
                 upstreamCa == null ? "" : ", upstream-ca-file: " + upstreamCa);
     }

@@ -82,6 +82,34 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void anAdminApiOnAllInterfacesWithoutATokenStopsTheLauncherWithExitCode2NamingTheKey() {
+        Map<String, String> env = isolated(FreePorts.one(), 0, Map.of("PORTCULLIS_ADMIN_HOST", "0.0.0.0"));
+        env.remove("PORTCULLIS_ADMIN_TOKEN");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), env,
+                "--roles", "dns:1", "--data-dir", dir.resolve("data").toString())) {
+            assertThat(node.waitForExit(Duration.ofSeconds(60))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(2);
+            assertThat(node.log()).contains("portcullis: invalid configuration: admin.host 0.0.0.0 is not a loopback "
+                    + "address").contains("admin.token-file");
+        }
+    }
+
+    @Test
+    void initFleetWritesTheFleetCredentialsAndPrintsTheSettingsThatNameThem() throws IOException {
+        Path fleet = dir.resolve("fleet");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), Map.of(),
+                "--init-fleet", fleet.toString())) {
+            assertThat(node.waitForExit(Duration.ofSeconds(60))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(0);
+            assertThat(node.log()).contains("tls: { cert-file: " + fleet.resolve("node.pem"))
+                    .contains("trust-file: " + fleet.resolve("ca.pem")).doesNotContain("PRIVATE KEY");
+        }
+        assertThat(Files.readString(fleet.resolve("node.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(Files.readString(fleet.resolve("ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(dir.resolve("portcullis-data")).as("no sample policy in the working directory").doesNotExist();
+    }
+
     /** Environment that keeps a launcher test off the default ports and out of other clusters. */
     private static Map<String, String> isolated(int clusterPort, int adminPort, Map<String, String> more) {
         Map<String, String> env = new java.util.HashMap<>(more);

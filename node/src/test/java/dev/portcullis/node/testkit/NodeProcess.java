@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * A node running in its own JVM from the built jar ({@code java -jar portcullis.jar ARGS}), for fleet tests:
  * stdout and stderr go to a log file, {@link #awaitHealthy} waits for its admin API, and it can be stopped
  * cleanly (SIGTERM) or killed (SIGKILL). Always {@link #close()} it (try-with-resources or {@code @AfterAll}).
+ * Processes of one test fleet share fleet credentials: name {@link TestFleetTls#yaml()} as {@code cluster.tls} in
+ * each one's configuration (without it every node generates its own fleet CA, and their event buses refuse each
+ * other).
  */
 public final class NodeProcess implements AutoCloseable {
 

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * N clustered nodes in this JVM, started with the production {@link Node} code: Hazelcast on 127.0.0.1 with a
  * unique cluster name and free ports, each node with its own roles and config sections, admin API and proxy
- * listeners on ephemeral ports, and a temporary data directory.
+ * listeners on ephemeral ports, and a temporary data directory. The event bus runs mutual TLS with one set of
+ * fleet credentials per test cluster ({@link TestFleetTls}), as production does.
  *
  * <pre>{@code
  * try (TestCluster cluster = TestCluster.start(
@@ -52,11 +53,15 @@ public final class TestCluster implements AutoCloseable {
     private final String name;
     private final Path dataDir;
     private final List<Node> nodes;
+    private final List<String> members;
+    private final TestFleetTls fleetTls;
 
-    private TestCluster(String name, Path dataDir, List<Node> nodes) {
+    private TestCluster(String name, Path dataDir, List<Node> nodes, List<String> members, TestFleetTls fleetTls) {
         this.name = name;
         this.dataDir = dataDir;
         this.nodes = nodes;
+        this.members = List.copyOf(members);
+        this.fleetTls = fleetTls;
     }
 
     /** A node to start, running {@code roles} (e.g. {@code "policy:1,dns:1"}). */
@@ -81,11 +86,13 @@ public final class TestCluster implements AutoCloseable {
         List<Integer> ports = FreePorts.take(specs.length);
         JsonArray members = new JsonArray();
         ports.forEach(port -> members.add("127.0.0.1:" + port));
-        TestCluster cluster = new TestCluster(name, dataDir, new ArrayList<>());
+        TestFleetTls tls = TestFleetTls.generate(dataDir.resolve("fleet"));
+        TestCluster cluster = new TestCluster(name, dataDir, new ArrayList<>(),
+                members.stream().map(String.class::cast).toList(), tls);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try {
             for (int i = 0; i < specs.length; i++) {
-                NodeConfig config = NodeConfig.fromJson(specs[i].tree(name, ports.get(i), members,
+                NodeConfig config = NodeConfig.fromJson(specs[i].tree(name, ports.get(i), members, tls,
                         dataDir.resolve("node-" + i)));
                 cluster.nodes.add(await(Node.start(config), deadline, "node " + i + " (" + config.roles() + ")"));
             }
@@ -145,6 +152,16 @@ public final class TestCluster implements AutoCloseable {
     /** The unique cluster name. */
     public String name() {
         return name;
+    }
+
+    /** The Hazelcast member list every node was given ({@code 127.0.0.1:port} each). */
+    public List<String> members() {
+        return members;
+    }
+
+    /** The fleet credentials every node's event bus uses. */
+    public TestFleetTls fleetTls() {
+        return fleetTls;
     }
 
     /** The node started {@code index}-th (0-based). */
@@ -225,14 +242,15 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
-        JsonObject tree(String clusterName, int port, JsonArray members, Path dataDir) {
+        JsonObject tree(String clusterName, int port, JsonArray members, TestFleetTls tls, Path dataDir) {
             JsonObject tree = new JsonObject()
                     .put("node", new JsonObject().put("roles", roles.spec()).put("data-dir", dataDir.toString()))
                     .put("cluster", new JsonObject()
                             .put("name", clusterName)
                             .put("host", "127.0.0.1")
                             .put("port", port)
-                            .put("members", members.copy()))
+                            .put("members", members.copy())
+                            .put("tls", tls.json()))
                     .put("admin", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                     .put("proxy", new JsonObject()
                             .put("explicit", new JsonObject().put("host", "127.0.0.1").put("port", 0))
