@@ -72,15 +72,17 @@ class ClientConnectionTest {
 
     @Test
     void aRefusalIsAnsweredWithItsStatusAndProxyStatusAndRecordedOnce() throws Exception {
-        onAccept = connection -> {
+        // Refused on its first bytes, so the client's handlers are in place before the answer comes.
+        onAccept = connection -> connection.socket().handler(bytes -> {
             connection.refuse(new BadRequestException(431, "header block over 32768 bytes"));
             connection.finish("a later stage finishing again");
-        };
+        });
         CompletableFuture<String> answer = new CompletableFuture<>();
         Buffer received = Buffer.buffer();
         NetSocket client = connect();
         client.handler(received::appendBuffer);
         client.closeHandler(closed -> answer.complete(received.toString()));
+        client.write("GET / HTTP/1.1\r\n");
 
         String response = answer.get(5, TimeUnit.SECONDS);
 
