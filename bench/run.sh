@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark on loopback (DESIGN §9): starts the peers (origin, squid, squid-bump, tinyproxy, mitmproxy)
+# Side-by-side benchmark on loopback (bench/README.md): starts the peers (origin, squid, squid-bump, tinyproxy, mitmproxy)
 # and one Portcullis node, runs portcullis-bench, prints the tables, and stops whatever it started.
 #
 #   bench/run.sh [--quick] [more portcullis-bench options...]
