@@ -90,7 +90,7 @@ class HostileInputTest {
         int port = 443;
         return Stream.of(
                 Arguments.of("garbage request line", "GARBAGE\r\n\r\n", 400, "malformed request line"),
-                Arguments.of("binary junk", "\u0016\u0003\u0001\u0000\u00ff\r\n\r\n", 400, "malformed request line"),
+                Arguments.of("binary junk", "\u0001\u0002\u0003\u0000\u00ff\r\n\r\n", 400, "malformed request line"),
                 Arguments.of("CONNECT without a port", "CONNECT origin.test HTTP/1.1\r\n\r\n", 400, "needs a port"),
                 Arguments.of("CONNECT with an empty label", "CONNECT a..test:" + port + " HTTP/1.1\r\n\r\n", 400,
                         "invalid host"),
@@ -167,6 +167,18 @@ class HostileInputTest {
         assertThat(answer.elapsedMs()).as("closed by the 1 s request timeout, not the 10 s read timeout")
                 .isLessThan(8000);
         assertThat(origin.connections()).isEqualTo(originConnectionsBefore);
+    }
+
+    @Test
+    void aTlsHelloOnTheProxyPortIsAnsweredAtOnceWithTheReason() throws Exception {
+        // What a client configured with https://proxy sends first: a TLS handshake record.
+        byte[] hello = {0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00};
+
+        RawClient.Answer answer = RawClient.send(proxyPort, hello, 5000);
+
+        assertThat(answer.status()).as("not the 408 of the head deadline").isEqualTo(400);
+        assertThat(answer.response()).contains("TLS on the proxy port: configure the proxy as http://");
+        assertThat(answer.closed()).isTrue();
     }
 
     @Test

@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads SNI, ALPN and the ECH marker from a ClientHello handshake body, as Netty's
@@ -42,8 +44,14 @@ public final class ClientHelloParser {
         String sni = null;
         List<String> alpn = List.of();
         boolean ech = false;
+        Set<Integer> seen = new HashSet<>();
         while (in.position() < extensionsEnd) {
             int type = in.u16();
+            if (!seen.add(type)) {
+                // RFC 8446 §4.2: no more than one extension of each type; a server could honour another copy
+                // than the one decided on.
+                throw new MalformedClientHelloException("extension " + type + " appears twice");
+            }
             int length = in.u16();
             int end = in.position() + length;
             in.require(end);
@@ -67,7 +75,12 @@ public final class ClientHelloParser {
             int type = in.u8();
             int length = in.u16();
             in.require(in.position() + length);
-            if (type == HOST_NAME && name == null) {
+            if (type == HOST_NAME) {
+                if (name != null) {
+                    // RFC 6066 §3: at most one name of each type. A server may honour the second one, which is
+                    // not the one decided on.
+                    throw new MalformedClientHelloException("server_name lists more than one host_name");
+                }
                 name = in.ascii(length).toLowerCase(Locale.ROOT);
             } else {
                 in.skip(length);

@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -26,7 +27,10 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     public static final int MAX_CLIENT_HELLO = 16 * 1024;
 
     private final Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide;
+    /** RFC 8446 §5.1 ContentType handshake(22). */
+    private static final int HANDSHAKE = 22;
     private boolean looked;
+    private boolean notTlsPending;
 
     /**
      * @param decide called once, on the channel's event loop, with the parsed hello ({@link ClientHello#NOT_TLS}
@@ -40,6 +44,28 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     /** Whether a ClientHello (or non-TLS bytes) has arrived and been handed to {@code decide}. */
     public boolean looked() {
         return looked;
+    }
+
+    /**
+     * A TLS connection's first byte is a handshake record's content type (RFC 8446 §5.1). Anything else is not
+     * TLS, and is decided at once rather than after five bytes that a short greeting (SOCKS5's three) never
+     * sends; Netty's decoder handles everything that starts like TLS.
+     */
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (notTlsPending) {
+            return;                        // the bytes stay in the cumulation until the outcome is applied
+        }
+        if (!looked && in.isReadable() && in.getUnsignedByte(in.readerIndex()) != HANDSHAKE) {
+            notTlsPending = true;
+            Future<PeekOutcome> decided = lookup(ctx, null);
+            decided.addListener(done -> {
+                notTlsPending = false;
+                onLookupComplete(ctx, decided);
+            });
+            return;
+        }
+        super.decode(ctx, in, out);
     }
 
     @Override

@@ -22,7 +22,10 @@ public final class HeadReader {
     private final RequestLineSniff sniff;
     private final Duration timeout;
     private final Promise<RequestHead> head = Promise.promise();
+    /** RFC 8446 §5.1: the first byte of a TLS connection, ContentType handshake(22). */
+    private static final byte TLS_HANDSHAKE = 0x16;
     private boolean taken;
+    private boolean started;
 
     /**
      * @param sniffFirstLine whether to give up as soon as the first line cannot be HTTP ({@link NotHttpException})
@@ -73,6 +76,15 @@ public final class HeadReader {
             }
             parser.feed(bytes);
             return;
+        }
+        if (!started && bytes.length() > 0) {
+            started = true;
+            if (bytes.getByte(0) == TLS_HANDSHAKE) {
+                // A client configured with https:// as its proxy opens TLS to the proxy port itself; it would
+                // otherwise wait for the head deadline.
+                head.tryFail(new BadRequestException(400, "TLS on the proxy port: configure the proxy as http://"));
+                return;
+            }
         }
         if (sniff != null && !sniff.stillHttp(bytes)) {
             head.tryFail(new NotHttpException(sniff.seen()));

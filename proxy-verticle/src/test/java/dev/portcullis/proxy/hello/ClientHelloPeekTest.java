@@ -64,6 +64,44 @@ class ClientHelloPeekTest {
     }
 
     @Test
+    void aThreeByteSocksGreetingIsDecidedAtOnceAsNotTls() {
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x05, 0x01, 0x00}));
+
+        assertThat(seen).containsExactly(ClientHello.NOT_TLS);
+        assertThat(ByteBufUtil.bytes(readAll(channel))).containsExactly(0x05, 0x01, 0x00);
+    }
+
+    @Test
+    void aSingleNonTlsByteIsEnoughToRefuse() {
+        EmbeddedChannel channel = channel(new PeekOutcome.Refuse(TlsAlert.HANDSHAKE_FAILURE, "not TLS"));
+
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x05}));
+
+        assertThat(seen).containsExactly(ClientHello.NOT_TLS);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(readAll(channel).readableBytes()).as("nothing passed on").isZero();
+    }
+
+    @Test
+    void bytesArrivingWhileANotTlsDecisionIsPendingAreKeptInOrder() {
+        io.vertx.core.Promise<PeekOutcome> later = io.vertx.core.Promise.promise();
+        EmbeddedChannel channel = new EmbeddedChannel(new ClientHelloPeek(hello -> {
+            seen.add(hello);
+            return later.future();
+        }));
+
+        channel.writeInbound(Unpooled.copiedBuffer("SSH-2.0-", StandardCharsets.US_ASCII));
+        channel.writeInbound(Unpooled.copiedBuffer("OpenSSH\r\n", StandardCharsets.US_ASCII));
+        later.complete(new PeekOutcome.Pass());
+        channel.runPendingTasks();
+
+        assertThat(seen).containsExactly(ClientHello.NOT_TLS);
+        assertThat(readAll(channel).toString(StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0-OpenSSH\r\n");
+    }
+
+    @Test
     void refusalAnswersWithAFatalAlertAndCloses() throws Exception {
         EmbeddedChannel channel = channel(new PeekOutcome.Refuse(TlsAlert.UNRECOGNIZED_NAME, "name mismatch"));
 
