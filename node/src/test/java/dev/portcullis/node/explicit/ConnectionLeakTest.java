@@ -64,12 +64,18 @@ class ConnectionLeakTest {
                     hosts: [origin.test, sink.test]
                     action: allow
                     destinations: [127.0.0.1/32]
+                  - name: inspected
+                    hosts: [inspected.test]
+                    action: allow
+                    inspection: decrypt
+                    destinations: [127.0.0.1/32]
                 """);
         cluster = TestCluster.start(TestCluster.node("policy:1,dns:1,proxy:1")
                 .section("policy", new JsonObject().put("file", policy.toString()))
                 .section("dns", new JsonObject().put("static",
                         new JsonObject().put("origin.test", new JsonArray().add("127.0.0.1"))
-                                .put("sink.test", new JsonArray().add("127.0.0.1")))));
+                                .put("sink.test", new JsonArray().add("127.0.0.1"))
+                                .put("inspected.test", new JsonArray().add("127.0.0.1")))));
         proxyPort = cluster.listenerPort(0, "explicit");
     }
 
@@ -212,6 +218,51 @@ class ConnectionLeakTest {
         // no connection still open on the proxy's port or towards the origin and the sink.
         assertThat(openTcpConnections(proxyPort, origin.port(), sink.getLocalPort()))
                 .as("connections ESTABLISHED or in CLOSE_WAIT on the proxy, origin or sink port").isEmpty();
+    }
+
+    /** The first TLS record a JDK client sends for {@code host}: its whole ClientHello. */
+    private static byte[] clientHello(String host) throws Exception {
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine(host, 443);
+        engine.setUseClientMode(true);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        engine.wrap(java.nio.ByteBuffer.allocate(0), out);
+        out.flip();
+        byte[] record = new byte[out.remaining()];
+        out.get(record);
+        return record;
+    }
+
+    /** CONNECTs, reads the 200, sends {@code firstBytes} (maybe none) and closes at once. */
+    private static void connectSendAndLeave(String connect, byte[] firstBytes) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(connect.getBytes(StandardCharsets.ISO_8859_1));
+            byte[] answer = new byte[64];
+            int read = socket.getInputStream().read(answer);
+            assertThat(new String(answer, 0, Math.max(read, 0), StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 200");
+            socket.getOutputStream().write(firstBytes);
+            socket.getOutputStream().flush();
+        }
+    }
+
+    @Test
+    void clientsThatLeaveBeforeTheirClientHelloIsDecidedUnderADecryptRuleLeaveNoUpstreamBehind() throws Exception {
+        String connect = "CONNECT inspected.test:" + sink.getLocalPort() + " HTTP/1.1\r\n\r\n";
+        byte[] hello = clientHello("inspected.test");
+        connectSendAndLeave(connect, new byte[0]);
+        long baseline = settledSockets();
+
+        for (int round = 0; round < 20; round++) {
+            connectSendAndLeave(connect, new byte[0]);
+            connectSendAndLeave(connect, Arrays.copyOf(hello, hello.length / 2));
+            connectSendAndLeave(connect, hello);
+        }
+
+        Poll.until(Duration.ofSeconds(15), ConnectionLeakTest::settledSockets,
+                open -> open <= baseline, "open sockets back to the baseline of " + baseline);
+        assertThat(openTcpConnections(proxyPort, sink.getLocalPort()))
+                .as("connections still open on the proxy port or towards the never-speaking upstream").isEmpty();
     }
 
     /**
