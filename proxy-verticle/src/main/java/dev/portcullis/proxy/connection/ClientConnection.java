@@ -7,6 +7,10 @@ import dev.portcullis.proxy.respond.ErrorResponse;
 import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.SpliceResult;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
@@ -34,6 +38,7 @@ import java.util.function.Consumer;
 public final class ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    private static final String INPUT_WATCH = "portcullis-input-watch";
 
     private final NetSocket socket;
     private final Channel channel;
@@ -44,6 +49,8 @@ public final class ClientConnection {
     private final List<Long> timers = new ArrayList<>(2);
     private NetSocket heldUpstream;
     private Consumer<Throwable> errorListener;
+    private Runnable inputShutdownListener;
+    private boolean inputShutdown;
     private String closeReason = "client closed";
     private boolean handedOver;
     private boolean closed;
@@ -64,6 +71,41 @@ public final class ClientConnection {
         this.record = new AccessRecord(clientIp, listener, mode);
         socket.closeHandler(ignored -> onClosed());
         socket.exceptionHandler(this::onError);
+        // A client that half-closes after its request (`nc -N`) still reads the answer: its FIN is an event
+        // (RFC 9293 §3.6, a half-close is not a close), seen here and by the relay, not a close of the socket.
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        channel.pipeline().addBefore("handler", INPUT_WATCH, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof ChannelInputShutdownEvent) {
+                    onInputShutdown();
+                }
+                ctx.fireUserEventTriggered(event);
+            }
+        });
+    }
+
+    /**
+     * Calls {@code listener} (on the event loop) once the client has half-closed, at once if it already has.
+     * Replaces any earlier listener: the stage that holds the connection now says what a half-close means.
+     */
+    public void onInputShutdown(Runnable listener) {
+        this.inputShutdownListener = listener;
+        if (inputShutdown) {
+            listener.run();
+        }
+    }
+
+    /** Whether the client has sent its FIN (it may still read). */
+    public boolean inputShutdown() {
+        return inputShutdown;
+    }
+
+    private void onInputShutdown() {
+        inputShutdown = true;
+        if (inputShutdownListener != null) {
+            inputShutdownListener.run();
+        }
     }
 
     /**

@@ -48,6 +48,12 @@ public final class HeadReader {
     public Future<RequestHead> read() {
         connection.whileOpen("client closed before completing a request");
         connection.socket().handler(this::onBytes);
+        connection.onInputShutdown(() -> {
+            if (!head.future().isComplete()) {
+                // The client ended its side with no whole head: nothing more can come.
+                head.tryFail(new BadRequestException(400, "client ended its request before the head was complete"));
+            }
+        });
         long timeoutMs = timeout.toMillis();
         long timer = connection.timer(timeout, () -> head.tryFail(
                 new BadRequestException(408, "request head not complete within " + timeoutMs + " ms")));

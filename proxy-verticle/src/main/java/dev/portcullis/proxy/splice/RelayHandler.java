@@ -25,6 +25,7 @@ final class RelayHandler extends ChannelDuplexHandler {
     private final boolean fromClient;
     private Channel peer;
     private long budget;
+    private final boolean limited;
     private boolean closed;
 
     /**
@@ -35,6 +36,7 @@ final class RelayHandler extends ChannelDuplexHandler {
         this.splice = splice;
         this.fromClient = fromClient;
         this.budget = budget;
+        this.limited = budget != Long.MAX_VALUE;
     }
 
     void peer(Channel peer) {
@@ -83,6 +85,11 @@ final class RelayHandler extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             splice.inputEnded(fromClient, true);
+            if (limited && budget == 0) {
+                // A forwarded request that is complete: its FIN is no part of it. The upstream answers and closes
+                // (the request said Connection: close); many servers would drop the answer on an early FIN.
+                return;
+            }
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
                 if (peer instanceof DuplexChannel duplex && !splice.inputEnded(!fromClient)) {
                     duplex.shutdownOutput();

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -93,6 +95,9 @@ public final class Splice {
         if (!channel.isActive()) {
             // Closed before the relay was in place: its channelInactive has already passed.
             relay.onClosed();
+        } else if (channel instanceof DuplexChannel duplex && duplex.isInputShutdown()) {
+            // Half-closed before the relay was in place: pass the FIN on as if the relay had seen it.
+            relay.userEventTriggered(pipeline.context(relay), ChannelInputShutdownEvent.INSTANCE);
         }
     }
 

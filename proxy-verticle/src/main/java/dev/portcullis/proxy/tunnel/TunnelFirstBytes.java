@@ -58,12 +58,28 @@ public final class TunnelFirstBytes {
         Channel client = connection.channel();
         connection.whileOpen("client closed before its first bytes");
         splice = Splice.openDownstream(client, Sockets.channel(admitted.upstream()));
-        client.pipeline().addFirst(ClientHelloPeek.NAME, new ClientHelloPeek(this::judge));
+        ClientHelloPeek peek = new ClientHelloPeek(this::judge);
+        client.pipeline().addFirst(ClientHelloPeek.NAME, peek);
         if (early.length() > 0) {
             client.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
             client.pipeline().fireChannelReadComplete();
         }
+        connection.onInputShutdown(() -> endedWithoutHello(peek));
         connection.autoRead(true);
+    }
+
+    /**
+     * The client half-closed before a ClientHello was complete: no bytes that could be one will come. Its bytes
+     * so far are not TLS; the relay passes them and the FIN on (or the rule's {@code non-tls: deny} refuses).
+     */
+    private void endedWithoutHello(ClientHelloPeek peek) {
+        Channel client = connection.channel();
+        client.eventLoop().execute(() -> {
+            io.netty.channel.ChannelHandlerContext ctx = client.pipeline().context(peek);
+            if (ctx != null && !peek.looked()) {
+                judge(ClientHello.NOT_TLS).onSuccess(outcome -> peek.decideWithoutHello(ctx, outcome));
+            }
+        });
     }
 
     private boolean decrypt() {
