@@ -88,11 +88,13 @@ public final class ClientConnection {
     /**
      * Calls {@code listener} (on the event loop) once the client has half-closed, at once if it already has.
      * Replaces any earlier listener: the stage that holds the connection now says what a half-close means.
+     * Without one (or with {@code null}) a half-close closes the connection, as for a stage that cannot carry
+     * one: TCP cannot tell a client that closed from one that only half-closed.
      */
     public void onInputShutdown(Runnable listener) {
         this.inputShutdownListener = listener;
         if (inputShutdown) {
-            listener.run();
+            onInputShutdown();
         }
     }
 
@@ -105,6 +107,8 @@ public final class ClientConnection {
         inputShutdown = true;
         if (inputShutdownListener != null) {
             inputShutdownListener.run();
+        } else {
+            channel.close();
         }
     }
 
@@ -203,6 +207,7 @@ public final class ClientConnection {
     public void endWith(Future<SpliceResult> relayed, long bytesUpBefore) {
         handedOver = true;
         heldUpstream = null;
+        inputShutdownListener = () -> { };   // the relay carries the half-close to the upstream
         relayed.onComplete(done -> {
             SpliceResult result = done.result();
             record.put(AccessRecord.BYTES_UP, bytesUpBefore + result.bytesUp())

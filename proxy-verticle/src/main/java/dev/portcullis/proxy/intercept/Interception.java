@@ -77,6 +77,7 @@ public final class Interception {
         AccessRecord record = connection.record();
         record.put(AccessRecord.INSPECTION, "decrypt");
         connection.whileOpen("closed");
+        connection.onInputShutdown(null);     // the inspector ends the connection on the client's FIN
         HttpInspector inspector = new HttpInspector(host, decision.rule(), tools.policy(), record::copy,
                 tools.accessLog()::write);
         inspector.installUpstreamSide(Sockets.channel(upstream));
