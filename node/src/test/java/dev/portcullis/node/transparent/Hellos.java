@@ -49,6 +49,26 @@ final class Hellos {
         return appendExtension(jdk(sni), ENCRYPTED_CLIENT_HELLO, ech.toByteArray());
     }
 
+    /**
+     * A JDK ClientHello without SNI, given one server_name extension listing two host_names (RFC 6066 §3 allows
+     * one): a gateway deciding the first while the server honours the second would be bypassed.
+     */
+    static byte[] withTwoServerNames(String first, String second) throws Exception {
+        ByteArrayOutputStream names = new ByteArrayOutputStream();
+        for (String name : new String[] {first, second}) {
+            byte[] ascii = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            names.write(0);
+            names.write(ascii.length >> 8);
+            names.write(ascii.length);
+            names.write(ascii);
+        }
+        ByteArrayOutputStream extension = new ByteArrayOutputStream();
+        extension.write(names.size() >> 8);
+        extension.write(names.size());
+        extension.write(names.toByteArray());
+        return appendExtension(jdk(null), 0, extension.toByteArray());
+    }
+
     /** One whole 16 KiB record whose handshake message claims more than the gateway's 16 KiB limit. */
     static byte[] oversized() {
         ByteBuffer huge = ByteBuffer.allocate(5 + 0x4000);

@@ -33,6 +33,7 @@ class NamesMustAgreeTest {
 
     private static final String ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n";
     private static final int UNRECOGNIZED_NAME = 112;
+    private static final int DECODE_ERROR = 50;
 
     @TempDir
     static Path dir;
@@ -115,6 +116,22 @@ class NamesMustAgreeTest {
         assertThat(origin.connections() - connectionsBefore).as("dialled before the 200, but sent nothing")
                 .isEqualTo(1);
         assertThat(origin.latestBytes()).isEmpty();
+    }
+
+    @Test
+    void aClientHelloListingTwoHostNamesIsRefusedAsMalformedWithTheReasonRecorded() throws Exception {
+        Predicate<JsonObject> malformed = AccessRecords.listener("explicit")
+                .and(r -> r.getString("reason", "").contains("host_name"));
+        int before = records.count(malformed);
+
+        RawExchange.Answer answer = connectThenSend("allowed.test", Hellos.withTwoServerNames("allowed.test",
+                "other.test"));
+
+        assertThat(new RawExchange.Answer(afterEstablished(answer), true).isAlert(DECODE_ERROR)).isTrue();
+        JsonObject record = records.awaitNext("two host_names", malformed, before);
+        assertThat(record.getString("reason"))
+                .isEqualTo("malformed ClientHello: server_name lists more than one host_name");
+        assertThat(origin.latestBytes()).as("nothing of it went upstream").isEmpty();
     }
 
     @Test

@@ -261,6 +261,18 @@ public final class ClientConnection {
         return Future.succeededFuture(new PeekOutcome.Refuse(alert, reason));
     }
 
+    /**
+     * Records why the connection was refused, unless the stage that refused already said so (its reason is the
+     * more specific one).
+     */
+    public void refusedBecause(String reason) {
+        if (!record.has(AccessRecord.REASON)) {
+            LOG.info("{} refused for {} -> {}: {}", record.get(AccessRecord.LISTENER), clientIp,
+                    record.get(AccessRecord.HOST), reason);
+            record.put(AccessRecord.REASON, reason);
+        }
+    }
+
     /** Closes the client without an answer (a reason a client cannot be told), and writes the record. */
     public void close(String reason) {
         LOG.info("{} closed for {}: {}", record.get(AccessRecord.LISTENER), clientIp, reason);

@@ -11,6 +11,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -27,6 +28,7 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     public static final int MAX_CLIENT_HELLO = 16 * 1024;
 
     private final Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide;
+    private final Consumer<String> refused;
     /** RFC 8446 §5.1 ContentType handshake(22). */
     private static final int HANDSHAKE = 22;
     private boolean looked;
@@ -37,8 +39,18 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
      *               when the first bytes are not TLS); a failed future refuses with {@link TlsAlert#INTERNAL_ERROR}
      */
     public ClientHelloPeek(Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide) {
+        this(decide, reason -> { });
+    }
+
+    /**
+     * @param refused told the reason of every refusal, including the peek's own (a malformed hello, a failed
+     *                decision), so that the connection's record says why it ended
+     */
+    public ClientHelloPeek(Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide,
+                           Consumer<String> refused) {
         super(MAX_CLIENT_HELLO);
         this.decide = decide;
+        this.refused = refused;
     }
 
     /** Whether a ClientHello (or non-TLS bytes) has arrived and been handed to {@code decide}. */
@@ -96,6 +108,7 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     @Override
     protected void onLookupComplete(ChannelHandlerContext ctx, Future<PeekOutcome> future) {
         if (!future.isSuccess()) {
+            refused.accept("ClientHello decision failed: " + future.cause().getMessage());
             refuse(ctx, TlsAlert.INTERNAL_ERROR);
             return;
         }
@@ -120,6 +133,7 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
         } else if (outcome instanceof PeekOutcome.Pass) {
             ctx.pipeline().remove(this);
         } else if (outcome instanceof PeekOutcome.Refuse refuse) {
+            refused.accept(refuse.reason());
             refuse(ctx, refuse.alert());
         }
     }

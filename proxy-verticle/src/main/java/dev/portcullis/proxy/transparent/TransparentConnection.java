@@ -69,7 +69,7 @@ final class TransparentConnection {
         OriginalDestination.fromLocalAddress(connection.socket(), boundPort).ifPresent(original -> record.put(
                 AccessRecord.ORIGINAL_DST, original.getAddress().getHostAddress() + ":" + original.getPort()));
         connection.whileOpen("closed");
-        peek = new ClientHelloPeek(this::onHello);
+        peek = new ClientHelloPeek(this::onHello, connection::refusedBecause);
         Channel channel = connection.channel();
         channel.pipeline().addFirst(ClientHelloPeek.NAME, peek);
         channel.pipeline().addFirst(FIRST_BYTES, new ChannelInboundHandlerAdapter() {

@@ -58,7 +58,7 @@ public final class TunnelFirstBytes {
         Channel client = connection.channel();
         connection.whileOpen("client closed before its first bytes");
         splice = Splice.openDownstream(client, Sockets.channel(admitted.upstream()));
-        ClientHelloPeek peek = new ClientHelloPeek(this::judge);
+        ClientHelloPeek peek = new ClientHelloPeek(this::judge, connection::refusedBecause);
         client.pipeline().addFirst(ClientHelloPeek.NAME, peek);
         if (early.length() > 0) {
             client.pipeline().fireChannelRead(Unpooled.wrappedBuffer(early.getBytes()));
