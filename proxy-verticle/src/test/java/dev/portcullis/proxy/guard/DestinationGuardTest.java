@@ -17,7 +17,7 @@ class DestinationGuardTest {
 
     private static final List<String> DEFAULT_DENY = List.of("0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8",
             "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-            "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8");
+            "::/128", "::1/128", "64:ff9b:1::/48", "fc00::/7", "fe80::/10", "ff00::/8");
 
     private static DestinationGuard guard(List<String> allow, InetAddress... own) {
         return new DestinationGuard(DEFAULT_DENY, allow, new AddressClassifier(Set.of(own)), Set.of(3128));
@@ -40,6 +40,12 @@ class DestinationGuardTest {
                         AddressClass.LOOPBACK),
                 Arguments.of("NAT64-embedded metadata refused by its IPv4", "64:ff9b::a9fe:a9fe", 80, false,
                         AddressClass.METADATA),
+                Arguments.of("NAT64 local-use (RFC 8215) embedded loopback refused by its IPv4", "64:ff9b:1::7f00:1",
+                        443, false, AddressClass.LOOPBACK),
+                Arguments.of("NAT64 local-use (RFC 8215) embedded metadata refused by its IPv4",
+                        "64:ff9b:1::a9fe:a9fe", 80, false, AddressClass.METADATA),
+                Arguments.of("NAT64 local-use, another RFC 6052 layout, is never globally reachable",
+                        "64:ff9b:1:7f00:1::", 443, false, AddressClass.RESERVED),
                 Arguments.of("6to4-embedded private refused by its IPv4", "2002:0a00:0001::1", 443, false,
                         AddressClass.PRIVATE),
                 Arguments.of("IPv6 unique-local refused", "fd12:3456::1", 443, false, AddressClass.PRIVATE),
