@@ -116,8 +116,8 @@ public final class Node {
     private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster, AdminToken token) {
         Vertx vertx = cluster.vertx();
         MemberRegistry registry = new MemberRegistry(cluster);
-        // Before the proxy role accepts a connection: the guard refuses these whatever a rule exempts (README,
-        // "Destination guard"). A fixed admin port is known now; port 0 is added once bound.
+        // Before the proxy role accepts a connection: the guard refuses these whatever a rule exempts (README, step 4
+        // of "What happens to one connection"). A fixed admin port is known now; port 0 is added once bound.
         OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster);
         if (config.admin().enabled() && config.admin().port() > 0) {
             ownEndpoints.admin(config.admin().host(), config.admin().port());

@@ -16,9 +16,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Feeds the gateway's own endpoints ({@link OwnEndpoints}, README "Destination guard") into this Vert.x
- * instance's local map {@value OwnEndpoints#MAP_NAME}, where the proxy role's guard refuses them before any rule
- * applies: this node's admin API, and every cluster member's Hazelcast member port and event-bus port, this
+ * Feeds the gateway's own endpoints ({@link OwnEndpoints}; README, step 4 of "What happens to one connection")
+ * into this Vert.x instance's local map {@value OwnEndpoints#MAP_NAME}, where the proxy role's guard refuses them
+ * before any rule applies: this node's admin API, and every cluster member's Hazelcast member port and event-bus port, this
  * node's included. Membership is followed with a Hazelcast {@link MembershipListener} (Vert.x's own
  * {@code NodeListener} slot belongs to Vert.x), so a member that joins later is refused as soon as Hazelcast
  * reports it, and its event-bus port as soon as its {@link NodeInfo} is in the cluster; a member that leaves is

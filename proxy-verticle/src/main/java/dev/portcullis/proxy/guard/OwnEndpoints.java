@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, "Destination guard"):
+ * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, step 4 of "What
+ * happens to one connection", and "Built-in guard list"):
  * every address and port this node listens on (admin API, Hazelcast, event bus, the dns role's workload DNS
  * server, the proxy's listeners) and every cluster member's Hazelcast and event-bus endpoints.
  *
