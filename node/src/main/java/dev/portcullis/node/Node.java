@@ -5,6 +5,7 @@ import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.MemberRegistry;
+import dev.portcullis.node.cluster.OwnEndpointsPublisher;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.fleet.FleetCredentials;
@@ -44,15 +45,17 @@ public final class Node {
     private final NodeConfig config;
     private final ClusteredNode cluster;
     private final MemberRegistry registry;
+    private final OwnEndpointsPublisher ownEndpoints;
     private final Map<String, String> listeners;
     private final int adminPort;
     private Future<Void> closing;
 
-    private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, Map<String, String> listeners,
-                 int adminPort) {
+    private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
+                 Map<String, String> listeners, int adminPort) {
         this.config = config;
         this.cluster = cluster;
         this.registry = registry;
+        this.ownEndpoints = ownEndpoints;
         this.listeners = Map.copyOf(listeners);
         this.adminPort = adminPort;
     }
@@ -113,15 +116,22 @@ public final class Node {
     private static Future<Node> startOn(NodeConfig config, ClusteredNode cluster, AdminToken token) {
         Vertx vertx = cluster.vertx();
         MemberRegistry registry = new MemberRegistry(cluster);
+        // Before the proxy role accepts a connection: the guard refuses these whatever a rule exempts (README, step 4
+        // of "What happens to one connection"). A fixed admin port is known now; port 0 is added once bound.
+        OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster);
+        if (config.admin().enabled() && config.admin().port() > 0) {
+            ownEndpoints.admin(config.admin().host(), config.admin().port());
+        }
         return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
                 .compose(deployments -> warmUp(vertx))
                 .compose(warm -> config.admin().enabled()
                         ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token)
                         .listen(config.admin())
                         .map(HttpServer::actualPort)
+                        .onSuccess(port -> ownEndpoints.admin(config.admin().host(), port))
                         : Future.succeededFuture(-1))
                 .compose(adminPort -> {
-                    Node node = new Node(config, cluster, registry, readListeners(vertx), adminPort);
+                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), adminPort);
                     return registry.register(node.registryEntry()).map(node);
                 })
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
@@ -199,6 +209,7 @@ public final class Node {
             // to one of them (as the registry's is) could never deliver the completion of close().
             Promise<Void> closed = Promise.promise();
             String id = id();
+            ownEndpoints.close();
             registry.unregister().onComplete(ignored -> cluster.vertx().close()
                     .onComplete(done -> cluster.releaseMetrics())
                     .onComplete(closed));

@@ -11,6 +11,7 @@ import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.explicit.ExplicitListener;
 import dev.portcullis.proxy.guard.AddressClassifier;
 import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.guard.OwnEndpoints;
 import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.intercept.LeafMinter;
 import dev.portcullis.proxy.intercept.TlsEngine;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class ProxyVerticle extends VerticleBase {
 
     /** Local shared map of bound listeners: name → "host:port". */
-    public static final String LISTENERS_MAP = "portcullis.listeners";
+    public static final String LISTENERS_MAP = OwnEndpoints.LISTENERS_MAP;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
@@ -84,9 +84,10 @@ public class ProxyVerticle extends VerticleBase {
         LOG.info("TLS for intercepted connections: {}", TlsEngine.describe());
         Dialer dialer = new Dialer(vertx.createNetClient(clientOptions));
         AddressClassifier classifier = AddressClassifier.forThisHost();
-        // The own port is known only after binding; a holder lets the guard see it (ports 0 in tests).
-        Set<Integer> ownPorts = new java.util.concurrent.CopyOnWriteArraySet<>();
-        GuardCache guards = new GuardCache(classifier, ownPorts);
+        // Live views: the node adds its own and the members' endpoints, the listeners appear as they bind.
+        OwnEndpoints ownEndpoints = new OwnEndpoints(vertx.sharedData().getLocalMap(OwnEndpoints.MAP_NAME),
+                vertx.sharedData().getLocalMap(LISTENERS_MAP), classifier);
+        GuardCache guards = new GuardCache(classifier, ownEndpoints);
         LeafMinter minter = new LeafMinter(vertx, new CaClient(vertx, options.getCaTimeout()),
                 options.getLeafCacheSize(), LEAF_KEEP);
         caChanges = vertx.eventBus().<JsonObject>consumer(Addresses.CA_CHANGED, message -> {
@@ -111,15 +112,15 @@ public class ProxyVerticle extends VerticleBase {
         return Future.all(policyChanges.completion(), caChanges.completion())
                 .compose(registered -> explicit.listen())
                 .compose(port -> {
-                    announce(ExplicitListener.NAME, options.getExplicitHost(), port, ownPorts);
+                    announce(ExplicitListener.NAME, options.getExplicitHost(), port);
                     return Future.all(transparent.stream().map(listener -> listener.listen()
-                            .onSuccess(bound -> announce(listener.name(), listener.host(), bound, ownPorts)))
+                            .onSuccess(bound -> announce(listener.name(), listener.host(), bound)))
                             .toList());
                 });
     }
 
-    private void announce(String name, String host, int port, Set<Integer> ownPorts) {
-        ownPorts.add(port);
+    /** Also makes the listener one of the gateway's own endpoints, refused by the guard ({@link OwnEndpoints}). */
+    private void announce(String name, String host, int port) {
         String where = host + ":" + port;
         vertx.sharedData().<String, String>getLocalMap(LISTENERS_MAP).put(name, where);
         LOG.info("{} listening on {}", name, where);

@@ -149,6 +149,24 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more node that joins this running cluster (through the members it was started with), e.g. a
+     * member that arrives after the proxies are up.
+     *
+     * @return the new node, also closed by {@link #close()}
+     */
+    public Node add(NodeSpec spec) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        int port = FreePorts.one();
+        JsonArray list = new JsonArray();
+        members.forEach(list::add);
+        NodeConfig config = NodeConfig.fromJson(spec.tree(name, port, list, fleetTls,
+                dataDir.resolve("node-" + nodes.size())));
+        Node node = await(Node.start(config), deadline, "added node (" + config.roles() + ")");
+        nodes.add(node);
+        return node;
+    }
+
     /** The unique cluster name. */
     public String name() {
         return name;

@@ -38,12 +38,13 @@ public record Policy(String version, Action defaultAction, Duration decisionCach
     /**
      * The guard when the file has no {@code guard} section: "this network", loopback, RFC 1918, CGNAT
      * (RFC 6598), link-local (which holds cloud metadata at 169.254.169.254), multicast, reserved, and their
-     * IPv6 counterparts: unspecified, loopback, unique-local, link-local, multicast.
+     * IPv6 counterparts: unspecified, loopback, unique-local, link-local, multicast, and the NAT64 local-use
+     * prefix 64:ff9b:1::/48 (RFC 8215: not globally reachable).
      */
     public static final List<Cidr> DEFAULT_GUARD_DENY = Stream.of(
                     "0.0.0.0/8", "127.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.168.0.0/16",
                     "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4",
-                    "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8")
+                    "::/128", "::1/128", "64:ff9b:1::/48", "fc00::/7", "fe80::/10", "ff00::/8")
             .map(Cidr::parse)
             .toList();
 

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * Classifies destination addresses. IPv6 forms that carry an IPv4 address (mapped {@code ::ffff:a.b.c.d},
- * NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) are classified by the IPv4 address inside, so they cannot
- * be used to slip a loopback or metadata address past the guard.
+ * NAT64 {@code 64:ff9b::/96} and the local-use {@code 64:ff9b:1::/96} of RFC 8215, 6to4 {@code 2002::/16}) are
+ * classified by the IPv4 address inside, so they cannot be used to slip a loopback or metadata address past the
+ * guard.
  */
 public final class AddressClassifier {
 
@@ -73,6 +74,10 @@ public final class AddressClassifier {
         if (isEc2MetadataV6(b)) {
             return AddressClass.METADATA;
         }
+        if (isNat64LocalUse(b)) {
+            // RFC 8215: 64:ff9b:1::/48 is for local use and not globally reachable; any RFC 6052 layout but /96.
+            return AddressClass.RESERVED;
+        }
         if ((b[0] & 0xfe) == 0xfc) {
             return AddressClass.PRIVATE;
         }
@@ -86,7 +91,8 @@ public final class AddressClassifier {
     }
 
     /**
-     * The IPv4 address an IPv6 address carries (mapped, NAT64 well-known prefix, 6to4), or the address itself.
+     * The IPv4 address an IPv6 address carries (mapped, NAT64 well-known prefix {@code 64:ff9b::/96} of RFC 6052,
+     * its local-use {@code 64:ff9b:1::/96} of RFC 8215, 6to4), or the address itself.
      */
     public static InetAddress embeddedIpv4(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
@@ -97,13 +103,21 @@ public final class AddressClassifier {
         boolean compatible = allZero(b, 0, 12) && !allZero(b, 12, 16) && !(allZero(b, 12, 15) && b[15] <= 1);
         boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
                 && (b[3] & 0xff) == 0x9b && allZero(b, 4, 12);
-        if (mapped || compatible || nat64) {
+        // RFC 8215 section 4: a /96 inside 64:ff9b:1::/48 carries the IPv4 address in its last 32 bits (RFC 6052).
+        boolean nat64LocalUse = isNat64LocalUse(b) && allZero(b, 6, 12);
+        if (mapped || compatible || nat64 || nat64LocalUse) {
             return ipv4(b[12], b[13], b[14], b[15]);
         }
         if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
             return ipv4(b[2], b[3], b[4], b[5]);
         }
         return address;
+    }
+
+    /** In {@code 64:ff9b:1::/48} (RFC 8215). */
+    private static boolean isNat64LocalUse(byte[] b) {
+        return b.length == 16 && b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                && b[4] == 0x00 && b[5] == 0x01;
     }
 
     private static boolean isEc2MetadataV6(byte[] b) {

@@ -9,12 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * Refuses resolved addresses in the policy's guarded ranges unless the deciding rule exempts them, refuses this
- * host's own addresses on the proxy's own ports (a request looping back into the proxy), and checks IPv6 forms
- * that embed an IPv4 address by that IPv4 address too.
+ * Refuses the gateway's own endpoints first, whatever the rule exempts ({@link OwnEndpoints}: this node's admin
+ * API, cluster ports, DNS server and listeners, every member's cluster ports), then resolved addresses in the
+ * policy's guarded ranges unless the deciding rule exempts them, and checks IPv6 forms that embed an IPv4
+ * address by that IPv4 address too (README, step 4 of "What happens to one connection").
  */
 public final class DestinationGuard {
 
@@ -25,19 +26,19 @@ public final class DestinationGuard {
     private final List<IpSubnetFilterRule> deny;
     private final List<IpSubnetFilterRule> allow;
     private final AddressClassifier classifier;
-    private final Set<Integer> ownPorts;
+    private final OwnEndpoints ownEndpoints;
 
     DestinationGuard(List<String> denyCidrs, List<String> allowCidrs, AddressClassifier classifier,
-                     Set<Integer> ownPorts) {
+                     OwnEndpoints ownEndpoints) {
         this.deny = rules(denyCidrs, IpFilterRuleType.REJECT);
         this.allow = rules(allowCidrs, IpFilterRuleType.ACCEPT);
         this.classifier = classifier;
-        this.ownPorts = ownPorts;
+        this.ownEndpoints = ownEndpoints;
     }
 
-    /** The guard for a decision: the policy's guarded ranges less the rule's exemptions. */
-    public static DestinationGuard of(Decision decision, AddressClassifier classifier, Set<Integer> ownPorts) {
-        return new DestinationGuard(decision.guardDeny(), decision.guardAllow(), classifier, ownPorts);
+    /** The guard for a decision: the gateway's own endpoints, then the policy's ranges less the rule's exemptions. */
+    public static DestinationGuard of(Decision decision, AddressClassifier classifier, OwnEndpoints ownEndpoints) {
+        return new DestinationGuard(decision.guardDeny(), decision.guardAllow(), classifier, ownEndpoints);
     }
 
     /**
@@ -50,13 +51,14 @@ public final class DestinationGuard {
             return new Verdict(false, AddressClass.RESERVED, "not an IP address: " + address);
         }
         AddressClass addressClass = classifier.classify(parsed);
+        // Before any rule or exemption: an exemption for the fleet's range (10.0.0.0/8) covers every member.
+        Optional<String> own = ownEndpoints.match(parsed, port);
+        if (own.isPresent()) {
+            return new Verdict(false, addressClass, "destination is " + own.get() + " ("
+                    + NetUtil.toSocketAddressString(address, port) + ")");
+        }
         InetAddress embedded = AddressClassifier.embeddedIpv4(parsed);
         boolean exempt = matchesAny(allow, parsed) && (embedded == parsed || matchesAny(allow, embedded));
-        boolean own = addressClass == AddressClass.SELF || addressClass == AddressClass.LOOPBACK
-                || addressClass == AddressClass.UNSPECIFIED;
-        if (own && ownPorts.contains(port)) {
-            return new Verdict(false, addressClass, "destination is this proxy itself (" + address + ":" + port + ")");
-        }
         if (exempt) {
             return new Verdict(true, addressClass, "exempted by rule");
         }

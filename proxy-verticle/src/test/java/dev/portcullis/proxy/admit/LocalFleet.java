@@ -11,12 +11,12 @@ import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.guard.AddressClassifier;
 import dev.portcullis.proxy.guard.GuardCache;
+import dev.portcullis.proxy.guard.OwnEndpoints;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,7 +49,7 @@ final class LocalFleet {
         PolicyClient policy = new PolicyClient(vertx);
         admission = new Admission(new Decider(policy, 100), policy,
                 new DestinationResolver(new ResolveClient(vertx), 100),
-                new GuardCache(AddressClassifier.forThisHost(), Set.of()),
+                new GuardCache(AddressClassifier.forThisHost(), OwnEndpoints.none(AddressClassifier.forThisHost())),
                 new Dialer(vertx.createNetClient()));
     }
 }

@@ -1,0 +1,143 @@
+package dev.portcullis.proxy.guard;
+
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, step 4 of "What
+ * happens to one connection", and "Built-in guard list"):
+ * every address and port this node listens on (admin API, Hazelcast, event bus, the dns role's workload DNS
+ * server, the proxy's listeners) and every cluster member's Hazelcast and event-bus endpoints.
+ *
+ * <p>The set is live and fed from two local shared maps of this Vert.x instance, so that the proxy role learns it
+ * without depending on the node module:
+ * <ul>
+ *   <li>{@value #MAP_NAME}: id → {@link #entry(String, int, String)}, written by the node (its own admin and
+ *       cluster ports, and the members' cluster endpoints, kept current as members join and leave);</li>
+ *   <li>{@value #LISTENERS_MAP}: listener name → {@code "host:port"}, where the roles publish what they bound
+ *       ({@code "explicit"}, transparent listeners, {@code "dns"} for the workload DNS server).</li>
+ * </ul>
+ *
+ * <p>An endpoint whose host is this host's (loopback, unspecified, i.e. a wildcard bind, or one of its interface
+ * addresses) is matched by any of this host's addresses on that port, since all of them reach it; any other host
+ * (another member) is matched by that address on that port. IPv6 forms embedding an IPv4 address are matched by
+ * that IPv4 address ({@link AddressClassifier#embeddedIpv4}).
+ */
+public final class OwnEndpoints {
+
+    /** {@value}: local shared map of the node's own and its cluster members' endpoints, id → entry. */
+    public static final String MAP_NAME = "portcullis.own-endpoints";
+
+    /** {@value}: local shared map of bound listeners, name → "host:port" (the proxy's and the dns role's). */
+    public static final String LISTENERS_MAP = "portcullis.listeners";
+
+    /** The listener name the dns role publishes its workload DNS server under. */
+    private static final String DNS_LISTENER = "dns";
+
+    private final Map<String, String> endpoints;
+    private final Map<String, String> listeners;
+    private final AddressClassifier classifier;
+
+    /**
+     * @param endpoints the {@value #MAP_NAME} map (or any live map of the same form)
+     * @param listeners the {@value #LISTENERS_MAP} map
+     */
+    public OwnEndpoints(Map<String, String> endpoints, Map<String, String> listeners, AddressClassifier classifier) {
+        this.endpoints = endpoints;
+        this.listeners = listeners;
+        this.classifier = classifier;
+    }
+
+    /** No endpoints at all (unit tests of other stages). */
+    public static OwnEndpoints none(AddressClassifier classifier) {
+        return new OwnEndpoints(Map.of(), Map.of(), classifier);
+    }
+
+    /**
+     * An entry of {@value #MAP_NAME}: {@code "host port what"}, what being words such as
+     * {@code "this gateway's admin API"}.
+     */
+    public static String entry(String host, int port, String what) {
+        return host + " " + port + " " + what;
+    }
+
+    /** One endpoint: where, and what it is in words. */
+    record Endpoint(String host, int port, String what) {
+    }
+
+    /**
+     * What the destination is, when it is one of the gateway's own endpoints.
+     *
+     * @param destination the resolved address
+     * @param port        the destination port
+     */
+    public Optional<String> match(InetAddress destination, int port) {
+        InetAddress effective = AddressClassifier.embeddedIpv4(destination);
+        boolean destinationIsThisHost = isThisHost(destination);
+        for (Endpoint endpoint : snapshot()) {
+            if (endpoint.port() != port) {
+                continue;
+            }
+            InetAddress host = NetUtil.createInetAddressFromIpAddressString(endpoint.host());
+            if (host == null) {
+                // A listener bound by name (e.g. "localhost"): only this host's addresses can reach it.
+                if (destinationIsThisHost) {
+                    return Optional.of(endpoint.what());
+                }
+                continue;
+            }
+            if (AddressClassifier.embeddedIpv4(host).equals(effective)
+                    || (destinationIsThisHost && isThisHost(host))) {
+                return Optional.of(endpoint.what());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean isThisHost(InetAddress address) {
+        AddressClass addressClass = classifier.classify(address);
+        return addressClass == AddressClass.SELF || addressClass == AddressClass.LOOPBACK
+                || addressClass == AddressClass.UNSPECIFIED;
+    }
+
+    List<Endpoint> snapshot() {
+        List<Endpoint> all = new ArrayList<>();
+        for (String value : endpoints.values()) {
+            String[] parts = value.split(" ", 3);
+            Integer port = parts.length == 3 ? port(parts[1]) : null;
+            if (port != null) {
+                all.add(new Endpoint(parts[0], port, parts[2]));
+            }
+        }
+        for (Map.Entry<String, String> listener : listeners.entrySet()) {
+            String where = listener.getValue();
+            int colon = where.lastIndexOf(':');
+            Integer port = colon > 0 ? port(where.substring(colon + 1)) : null;
+            if (port == null) {
+                continue; // e.g. the dns role's "starting" placeholder
+            }
+            String host = where.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            String name = listener.getKey();
+            all.add(new Endpoint(host, port, DNS_LISTENER.equals(name)
+                    ? "this gateway's workload DNS server" : "this gateway's " + name + " listener"));
+        }
+        return all;
+    }
+
+    private static Integer port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port > 0 && port <= 65535 ? port : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
