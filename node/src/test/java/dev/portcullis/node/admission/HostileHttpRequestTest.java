@@ -187,6 +187,8 @@ class HostileHttpRequestTest {
         assertThat(statusOf(response)).as(response).isEqualTo(status);
         assertThat(response).contains("Proxy-Status: portcullis; error="
                 + (status == 400 ? "http_request_error" : "http_request_denied")).contains(reason);
+        assertThat(response.chars()).as("Proxy-Status details are an sf-string: printable ASCII (RFC 9209)")
+                .allMatch(c -> c < 0x7f);
         for (TestOrigin origin : new TestOrigin[] {secure, plain}) {
             assertThat(origin.requestHeads()).as("what %s saw", origin.name())
                     .noneMatch(head -> head.contains("deny-") || head.contains("two-hosts")

@@ -31,10 +31,10 @@ public record HttpTarget(Authority authority, PathNormaliser.Normalised target) 
      */
     public static HttpTarget of(String requestTarget, List<String> hostFields, String version) {
         if (hostFields.size() > 1) {
-            throw new BadRequestException(400, "more than one Host header (RFC 9112 §3.2)");
+            throw new BadRequestException(400, "more than one Host header (RFC 9112 section 3.2)");
         }
         if (hostFields.isEmpty() && !"HTTP/1.0".equals(version)) {
-            throw new BadRequestException(400, "HTTP/1.1 request without Host (RFC 9112 §3.2)");
+            throw new BadRequestException(400, "HTTP/1.1 request without Host (RFC 9112 section 3.2)");
         }
         Authority fromHost = hostFields.isEmpty() ? null : parseHost(hostFields.get(0).strip());
         if (requestTarget.startsWith("/")) {
@@ -61,7 +61,7 @@ public record HttpTarget(Authority authority, PathNormaliser.Normalised target) 
         if (fromHost != null && !(fromHost.host().equals(fromUri.host())
                 && fromHost.portOr(defaultPort) == fromUri.portOr(defaultPort))) {
             throw new BadRequestException(400, "Host " + HostName.printable(hostFields.get(0).strip())
-                    + " disagrees with the request target's " + fromUri.text() + " (RFC 9112 §3.2)");
+                    + " disagrees with the request target's " + fromUri.text() + " (RFC 9112 section 3.2)");
         }
         // RFC 9112 §3.2.1: an empty path is sent as "/".
         return new HttpTarget(fromUri, PathNormaliser.normalise(rest.startsWith("/") ? rest : "/" + rest));
