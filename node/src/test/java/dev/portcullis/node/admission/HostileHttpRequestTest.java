@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * allow only {@code /ok/**} (and {@code /bytes/**}); every hostile request gets its status with a
  * {@code Proxy-Status} saying why, and the counting origins never see the denied path or the other Host. A
  * legitimate path with a dot segment passes, and the origin sees it normalised: what is decided is what is
- * forwarded (README, "Decrypt inspection").
+ * forwarded (README, "One name, one path").
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HostileHttpRequestTest {

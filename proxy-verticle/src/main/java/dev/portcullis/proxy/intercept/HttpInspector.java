@@ -144,7 +144,7 @@ public final class HttpInspector {
         current.put(AccessRecord.PATH, request.uri());
         HttpTarget target;
         try {
-            // The one reading of a request every listener shares (README, "Decrypt inspection"): one Host that
+            // The one reading of a request every listener shares (README, "One name, one path"): one Host that
             // agrees with an absolute URI (RFC 9112 §3.2), the path normalised (RFC 3986 §5.2.4).
             target = HttpTarget.of(request.uri(), request.headers().getAll(HttpHeaderNames.HOST),
                     request.protocolVersion().text());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What an HTTP request names, read the one way every listener decides it (README, "Decrypt inspection"): the
+ * What an HTTP request names, read the one way every listener decides it (README, "One name, one path"): the
  * one authority the target and {@code Host} agree on, and the path normalised by {@link PathNormaliser}. What
  * is decided from it is exactly what is forwarded: its {@link #originForm()} and {@link Authority#text()} as
  * {@code Host}.

@@ -2,8 +2,8 @@ package dev.portcullis.proxy.request;
 
 /**
  * The one normal form of a request path, used wherever a path is decided (a decrypted request, plain HTTP on the
- * explicit listener and on transparent ports) and then forwarded exactly as decided (README, "Decrypt
- * inspection"): an origin behind the gateway must never resolve a path the policy did not see.
+ * explicit listener and on transparent ports) and then forwarded exactly as decided (README, "One name,
+ * one path"): an origin behind the gateway must never resolve a path the policy did not see.
  *
  * <ol>
  *   <li>a fragment ({@code #...}) is dropped: it is no part of a request target (RFC 9112 §3.2, RFC 3986 §3.5);</li>

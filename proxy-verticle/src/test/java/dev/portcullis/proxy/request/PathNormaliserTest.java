@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The one normal form of a path (README, "Decrypt inspection"). RFC 3986 §5.4's examples are given as the path
+ * The one normal form of a path (README, "One name, one path"). RFC 3986 §5.4's examples are given as the path
  * merged with the base {@code http://a/b/c/d;p?q}'s directory ({@code /b/c/}), the input remove_dot_segments sees.
  */
 class PathNormaliserTest {
