@@ -47,9 +47,10 @@ public final class TestOrigin implements AutoCloseable {
     private final NetClient relay;
     private final AtomicInteger connections;
     private final List<String> requests;
+    private final List<String> heads;
 
     private TestOrigin(String name, TestCa ca, HttpServer server, NetServer front, NetClient relay,
-                       AtomicInteger connections, List<String> requests) {
+                       AtomicInteger connections, List<String> requests, List<String> heads) {
         this.name = name;
         this.ca = ca;
         this.server = server;
@@ -57,6 +58,7 @@ public final class TestOrigin implements AutoCloseable {
         this.relay = relay;
         this.connections = connections;
         this.requests = requests;
+        this.heads = heads;
     }
 
     /** Starts an HTTPS origin with a new test CA and a leaf for {@code names} (the first is its name). */
@@ -89,6 +91,7 @@ public final class TestOrigin implements AutoCloseable {
     private static TestOrigin start(Vertx vertx, HttpServerOptions options, String name, TestCa ca) {
         String body = "hello from " + name;
         List<String> requests = new CopyOnWriteArrayList<>();
+        List<String> heads = new CopyOnWriteArrayList<>();
         HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
                 .webSocketHandshakeHandler(handshake -> {
                     requests.add("WEBSOCKET " + handshake.path());
@@ -97,6 +100,8 @@ public final class TestOrigin implements AutoCloseable {
                 .webSocketHandler(socket -> socket.textMessageHandler(socket::writeTextMessage))
                 .requestHandler(request -> {
                     requests.add(request.method().name() + " " + request.path());
+                    heads.add(request.method().name() + " " + request.uri() + " Host: "
+                            + String.join(", ", request.headers().getAll("Host")));
                     answer(request, body);
                 })
                 .listen()
@@ -122,7 +127,7 @@ public final class TestOrigin implements AutoCloseable {
                 })
                 .listen()
                 .await();
-        return new TestOrigin(name, ca, server, front, relay, connections, requests);
+        return new TestOrigin(name, ca, server, front, relay, connections, requests, heads);
     }
 
     private static void answer(HttpServerRequest request, String body) {
@@ -213,6 +218,14 @@ public final class TestOrigin implements AutoCloseable {
     /** The requests the origin has answered so far, as "METHOD /path". */
     public List<String> requests() {
         return List.copyOf(requests);
+    }
+
+    /**
+     * The request lines and {@code Host} fields the origin has answered so far, as
+     * "METHOD uri-as-received Host: value[, value...]".
+     */
+    public List<String> requestHeads() {
+        return List.copyOf(heads);
     }
 
     /** How many connections the origin has accepted so far. */

@@ -25,6 +25,7 @@ public final class PathGlob {
         if (text == null || !text.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/', was '" + text + "'");
         }
+        refuseNonNormalForm(text);
         StringBuilder regex = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < text.length(); i++) {
@@ -54,7 +55,47 @@ public final class PathGlob {
         return new PathGlob(text, Pattern.compile(regex.toString()));
     }
 
-    /** @param path the request path without query string */
+    private static void refuseNonNormalForm(String text) {
+        for (String segment : text.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("path must not contain a '" + segment + "' segment: requests are"
+                        + " decided on their normalised path, which has none, was '" + text + "'");
+            }
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                throw new IllegalArgumentException("path must not contain a backslash (such requests are refused),"
+                        + " was '" + text + "'");
+            }
+            if (c != '%') {
+                continue;
+            }
+            int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+            int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+            if (low < 0) {
+                throw new IllegalArgumentException("path has a malformed percent-encoding, was '" + text + "'");
+            }
+            char value = (char) (high * 16 + low);
+            String escape = text.substring(i, i + 3);
+            if (value == '/' || value == '\\' || value == 0) {
+                throw new IllegalArgumentException("path must not contain " + escape
+                        + " (such requests are refused), was '" + text + "'");
+            }
+            if (Character.isLetterOrDigit(value) && value < 0x80 || "-._~".indexOf(value) >= 0) {
+                throw new IllegalArgumentException("write " + escape + " as '" + value + "': requests are decided"
+                        + " with unreserved characters decoded, was '" + text + "'");
+            }
+            if (!escape.equals(escape.toUpperCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("write " + escape + " as "
+                        + escape.toUpperCase(java.util.Locale.ROOT) + ": requests are decided with upper-case"
+                        + " percent-encodings, was '" + text + "'");
+            }
+            i += 2;
+        }
+    }
+
+    /** @param path the normalised request path without query string */
     public boolean matches(String path) {
         return pattern.matcher(path).matches();
     }

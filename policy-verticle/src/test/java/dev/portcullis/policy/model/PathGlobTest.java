@@ -29,4 +29,30 @@ class PathGlobTest {
     void matchesOrNot(String sentence, String glob, String path, boolean matches) {
         assertThat(PathGlob.parse(glob).matches(path)).isEqualTo(matches);
     }
+
+    static Stream<Arguments> notNormalised() {
+        return Stream.of(
+                arguments("a '..' segment can never match a normalised path", "/ok/../admin/**", "'..' segment"),
+                arguments("a '.' segment can never match a normalised path", "/ok/./x", "'.' segment"),
+                arguments("an encoded unreserved character must be written decoded", "/%7Euser/**", "write %7E as '~'"),
+                arguments("an encoded dot must be written as a dot", "/a%2eb", "write %2e as '.'"),
+                arguments("lower-case hex must be written upper-case", "/caf%c3%a9", "write %c3 as %C3"),
+                arguments("an encoded slash is never decided", "/a%2Fb", "must not contain %2F"),
+                arguments("a backslash is never decided", "/a\\b", "backslash"),
+                arguments("a malformed escape is refused", "/100%", "malformed percent-encoding"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notNormalised")
+    void aGlobNotInNormalFormIsRefused(String sentence, String glob, String reason) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PathGlob.parse(glob))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
+    }
+
+    @ParameterizedTest(name = "{0} is in normal form")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/ok/**", "/a.b/..c/g..", "/caf%C3%A9", "/a%20b",
+            "/**/.well-known/*"})
+    void aGlobInNormalFormIsAccepted(String glob) {
+        assertThat(PathGlob.parse(glob).toString()).isEqualTo(glob);
+    }
 }

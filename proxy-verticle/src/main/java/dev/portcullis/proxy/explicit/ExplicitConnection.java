@@ -66,7 +66,7 @@ final class ExplicitConnection {
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),
                 listener, Mode.EXPLICIT, head.isConnect() ? Protocol.TCP : Protocol.HTTP, null);
         Payload payload = head.isConnect() ? new Payload.Tunnel()
-                : new Payload.PlainHttp(head.method(), target.originForm().split("\\?", 2)[0]);
+                : new Payload.PlainHttp(head.method(), target.path());
         stages.admission().admit(connection, question, target.host(), payload)
                 .onSuccess(admitted -> {
                     if (forwardedHead == null) {

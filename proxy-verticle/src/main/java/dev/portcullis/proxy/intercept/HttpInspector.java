@@ -1,11 +1,13 @@
 package dev.portcullis.proxy.intercept;
 
 import dev.portcullis.api.bus.GatewayException;
-import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.HttpDecision;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.request.Authority;
+import dev.portcullis.proxy.request.BadRequestException;
+import dev.portcullis.proxy.request.HttpTarget;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,9 +38,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Relays HTTP/1.1 between a decrypted client and a verified upstream, one request at a time: each request's
- * {@code Host} must name the intercepted host (else 421: domain fronting), and each is decided by the rule's
- * {@code http} entries before a byte of it goes upstream (else 403). Keep-alive and bodies of any size pass with
+ * Relays HTTP/1.1 between a decrypted client and a verified upstream, one request at a time: each request is read
+ * by {@link HttpTarget} (one {@code Host}, agreeing with an absolute URI, and a normalised path, else 400), must
+ * name the intercepted host (else 421: domain fronting), and is decided by the rule's {@code http} entries on its
+ * normalised path before a byte of it goes upstream (else 403); it is forwarded in origin-form with exactly that
+ * path and the agreed name as its only {@code Host}. Keep-alive and bodies of any size pass with
  * back-pressure; a {@code 101 Switching Protocols} (WebSocket) turns both sides into a plain splice.
  *
  * <p>Requests are handled in order and the next is read only after the previous response ended, so a locally
@@ -137,27 +141,36 @@ public final class HttpInspector {
                     true);
             return;
         }
-        RequestLine line = RequestLine.of(request);
-        current.put(AccessRecord.PATH, line.path());
-        String named = line.host() != null ? line.host() : request.headers().get(HttpHeaderNames.HOST);
-        if (named == null && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-            respond(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without Host", true);
+        current.put(AccessRecord.PATH, request.uri());
+        HttpTarget target;
+        try {
+            // The one reading of a request every listener shares (README, "One name, one path"): one Host that
+            // agrees with an absolute URI (RFC 9112 §3.2), the path normalised (RFC 3986 §5.2.4).
+            target = HttpTarget.of(request.uri(), request.headers().getAll(HttpHeaderNames.HOST),
+                    request.protocolVersion().text());
+        } catch (BadRequestException e) {
+            respond(HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
             return;
         }
-        if (named != null && !host.equals(hostOf(named))) {
+        current.put(AccessRecord.PATH, target.path());
+        Authority named = target.authority();
+        if (named != null && !host.equals(named.host().value())) {
             current.put(AccessRecord.REASON, "domain fronting");
             respond(HttpResponseStatus.MISDIRECTED_REQUEST, "domain fronting: request names "
-                    + HostName.printable(named) + " inside a connection to " + host, true);
+                    + named.text() + " inside a connection to " + host, true);
             return;
         }
+        // What goes upstream is what is decided: the normalised origin-form, and the agreed name as the only Host.
+        request.setUri(target.originForm());
+        request.headers().set(HttpHeaderNames.HOST, named != null ? named.text() : host);
         upgradeRequested = request.headers().contains(HttpHeaderNames.UPGRADE);
         closeAfterResponse = !HttpUtil.isKeepAlive(request);
         state = State.DECIDING;
         client.config().setAutoRead(false);
-        policy.decideHttp(new HttpDecideRequest(host, request.method().name(), line.path(), rule))
+        policy.decideHttp(new HttpDecideRequest(host, request.method().name(), target.path(), rule))
                 .onComplete(decided -> client.eventLoop().execute(() -> {
                     if (decided.succeeded()) {
-                        onDecision(request, decided.result());
+                        onDecision(request, target.path(), decided.result());
                     } else {
                         String reason = decided.cause() instanceof GatewayException gateway
                                 ? gateway.getMessage() : String.valueOf(decided.cause());
@@ -166,7 +179,7 @@ public final class HttpInspector {
                 }));
     }
 
-    private void onDecision(HttpRequest request, HttpDecision decision) {
+    private void onDecision(HttpRequest request, String path, HttpDecision decision) {
         if (state == State.CLOSED) {
             ReferenceCountUtil.release(request);
             return;
@@ -176,8 +189,8 @@ public final class HttpInspector {
         if (!decision.allowed()) {
             current.put(AccessRecord.REASON, decision.reason());
             boolean bodyFollows = !(request instanceof LastHttpContent);
-            respond(HttpResponseStatus.FORBIDDEN, "request denied by rule '" + decision.rule() + "' ("
-                    + decision.reason() + ")", false);
+            respond(HttpResponseStatus.FORBIDDEN, request.method().name() + " " + path + " denied by rule '"
+                    + decision.rule() + "' (" + decision.reason() + ")", false);
             state = bodyFollows ? State.DROPPING : State.IDLE;
             drainQueue();
             return;
@@ -270,7 +283,8 @@ public final class HttpInspector {
                 Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set("Proxy-Status", "portcullis; error=http_request_denied; details=\"" + reason.replace('"', '\'')
+                .set("Proxy-Status", "portcullis; error=" + (status.code() == 400 ? "http_request_error"
+                        : "http_request_denied") + "; details=\"" + reason.replace('"', '\'')
                         + "\"");
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -308,17 +322,6 @@ public final class HttpInspector {
         }
         client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    private static String hostOf(String authority) {
-        String value = authority.trim();
-        int end = value.startsWith("[") ? value.indexOf(']') + 1 : value.lastIndexOf(':');
-        String bare = end > 0 && end < value.length() ? value.substring(0, end) : value;
-        try {
-            return HostName.parse(bare).value();
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
     }
 
     /** What both sides do alike: a closed side ends the exchange; an error closes that side. */

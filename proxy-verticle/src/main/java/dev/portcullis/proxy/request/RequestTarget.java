@@ -1,15 +1,18 @@
 package dev.portcullis.proxy.request;
 
 import dev.portcullis.api.host.HostName;
-import dev.portcullis.api.host.InvalidHostException;
+
+import java.util.List;
+import java.util.Map;
 
 /**
- * Where a proxy request wants to go: the normalised host, the port, and for absolute-form requests the path to
- * send upstream.
+ * Where a proxy request wants to go: the normalised host, the port, and for plain HTTP requests the origin-form to
+ * send upstream, read by {@link HttpTarget} (one agreed name, the path normalised by {@link PathNormaliser}).
  *
  * @param host       normalised with {@link HostName#parse}
  * @param port       1-65535
- * @param originForm the path and query for the upstream request line ({@code null} for CONNECT)
+ * @param originForm the normalised path and the query as sent, for the upstream request line ({@code null} for
+ *                   CONNECT)
  */
 public record RequestTarget(HostName host, int port, String originForm) {
 
@@ -20,7 +23,8 @@ public record RequestTarget(HostName host, int port, String originForm) {
      * Reads the target of a request head.
      *
      * @throws BadRequestException 400 for a malformed authority, missing port, invalid host, an {@code https://}
-     *                             or origin-form target; 405 for methods a forward proxy does not serve
+     *                             or origin-form target, a {@code Host} missing, repeated or disagreeing with the
+     *                             URI, a path {@link PathNormaliser} refuses; 405 for methods a forward proxy does not serve
      */
     public static RequestTarget of(RequestHead head) {
         if (head.isConnect()) {
@@ -38,82 +42,48 @@ public record RequestTarget(HostName host, int port, String originForm) {
         if (!scheme.equalsIgnoreCase("http")) {
             throw new BadRequestException(400, "only http:// absolute URIs are proxied; use CONNECT for " + scheme);
         }
-        String afterScheme = target.substring(schemeEnd + 3);
-        int pathStart = firstOf(afterScheme, '/', '?');
-        String authority = pathStart < 0 ? afterScheme : afterScheme.substring(0, pathStart);
-        String path = pathStart < 0 ? "/" : afterScheme.substring(pathStart);
-        if (path.startsWith("?")) {
-            path = "/" + path;
+        HttpTarget http = HttpTarget.of(target, hostFields(head), head.version());
+        return new RequestTarget(http.authority().host(), http.authority().portOr(HTTP_PORT), http.originForm());
+    }
+
+    /**
+     * Reads an origin-form request on a transparent port: named by its one {@code Host}, sent to {@code port}.
+     *
+     * @throws BadRequestException 400 for another form, no or more than one {@code Host}, a path
+     *                             {@link PathNormaliser} refuses
+     */
+    public static RequestTarget originForm(RequestHead head, int port) {
+        if (!head.target().startsWith("/")) {
+            throw new BadRequestException(400, "a transparent request must be in origin-form (GET /path)");
         }
-        int fragment = path.indexOf('#');
-        if (fragment >= 0) {
-            path = path.substring(0, fragment);
+        if (hostFields(head).isEmpty()) {
+            throw new BadRequestException(400, "no Host header to decide on");
         }
-        if (authority.indexOf('@') >= 0) {
-            throw new BadRequestException(400, "user information in the request target is not allowed");
+        HttpTarget http = HttpTarget.of(head.target(), hostFields(head), head.version());
+        return new RequestTarget(http.authority().host(), port, http.originForm());
+    }
+
+    /** The normalised path without the query, what the {@code http} entries decide ({@code null} for CONNECT). */
+    public String path() {
+        if (originForm == null) {
+            return null;
         }
-        RequestTarget hostAndPort = authority(authority, false);
-        return new RequestTarget(hostAndPort.host(), hostAndPort.port(), path);
+        int query = originForm.indexOf('?');
+        return query < 0 ? originForm : originForm.substring(0, query);
+    }
+
+    /** Every {@code Host} field's value, in order. */
+    static List<String> hostFields(RequestHead head) {
+        return head.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("Host"))
+                .map(Map.Entry::getValue).toList();
     }
 
     private static RequestTarget authority(String authority, boolean portRequired) {
-        if (authority.isEmpty()) {
-            throw new BadRequestException(400, "empty host");
-        }
-        String host;
-        String port = null;
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            if (close < 0) {
-                throw new BadRequestException(400, "unterminated IPv6 literal");
-            }
-            host = authority.substring(0, close + 1);
-            String after = authority.substring(close + 1);
-            if (after.startsWith(":")) {
-                port = after.substring(1);
-            } else if (!after.isEmpty()) {
-                throw new BadRequestException(400, "malformed authority");
-            }
-        } else {
-            int colon = authority.lastIndexOf(':');
-            if (colon >= 0) {
-                host = authority.substring(0, colon);
-                port = authority.substring(colon + 1);
-                if (host.indexOf(':') >= 0) {
-                    throw new BadRequestException(400, "IPv6 literal must be in brackets");
-                }
-            } else {
-                host = authority;
-            }
-        }
-        if (port == null && portRequired) {
+        Authority parsed = Authority.parse(authority);
+        if (parsed.port() == 0 && portRequired) {
             throw new BadRequestException(400, "CONNECT target needs a port (host:port)");
         }
-        int portNumber = port == null ? HTTP_PORT : parsePort(port);
-        try {
-            return new RequestTarget(HostName.parse(host), portNumber, null);
-        } catch (InvalidHostException e) {
-            throw new BadRequestException(400, e.getMessage());
-        }
+        return new RequestTarget(parsed.host(), parsed.portOr(HTTP_PORT), null);
     }
 
-    private static int parsePort(String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new BadRequestException(400, "invalid port " + HostName.printable(port));
-        }
-        int value = Integer.parseInt(port);
-        if (value < 1 || value > 65535) {
-            throw new BadRequestException(400, "port must be 1-65535, was " + value);
-        }
-        return value;
-    }
-
-    private static int firstOf(String text, char a, char b) {
-        int ia = text.indexOf(a);
-        int ib = text.indexOf(b);
-        if (ia < 0) {
-            return ib;
-        }
-        return ib < 0 ? ia : Math.min(ia, ib);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.transparent;
 
-import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Mode;
 import dev.portcullis.api.policy.Protocol;
@@ -22,7 +21,8 @@ import io.vertx.core.buffer.Buffer;
 import java.util.function.BiConsumer;
 
 /**
- * Plain bytes on a transparent listener, read as one HTTP/1.1 request decided on its {@code Host} header and
+ * Plain bytes on a transparent listener, read as one HTTP/1.1 request decided on its one {@code Host} header and
+ * its normalised path ({@link RequestTarget#originForm(RequestHead, int)}), and
  * admitted like an explicit absolute-form request, the rule's {@code http} entries included; forwarded with
  * {@code Connection: close}: one decided request per connection. Bytes that cannot begin an HTTP request line are
  * handed on at once (to be named by their destination).
@@ -62,14 +62,7 @@ final class TransparentHttp {
         Buffer forwardedHead;
         long bodyLength;
         try {
-            if (!head.target().startsWith("/")) {
-                throw new BadRequestException(400, "a transparent request must be in origin-form (GET /path)");
-            }
-            String hostHeader = head.header("Host");
-            if (hostHeader == null) {
-                throw new BadRequestException(400, "no Host header to decide on");
-            }
-            target = new RequestTarget(parseHost(hostHeader), listener.getUpstreamPort(), head.target());
+            target = RequestTarget.originForm(head, listener.getUpstreamPort());
             forwardedHead = ForwardedRequest.head(head, target);
             bodyLength = ForwardedRequest.bodyLength(head);
         } catch (BadRequestException e) {
@@ -78,7 +71,7 @@ final class TransparentHttp {
         }
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),
                 listener.getName(), Mode.TRANSPARENT, Protocol.HTTP, null);
-        Payload payload = new Payload.PlainHttp(head.method(), head.target().split("\\?", 2)[0]);
+        Payload payload = new Payload.PlainHttp(head.method(), target.path());
         stages.admission().admit(connection, question, target.host(), payload)
                 .onSuccess(admitted -> forward(admitted, forwardedHead, bodyLength))
                 .onFailure(connection::refuse);
@@ -88,24 +81,5 @@ final class TransparentHttp {
         Buffer early = reader.takeRest();
         connection.endWith(RequestForward.forward(connection.channel(), Sockets.channel(admitted.upstream()),
                 forwardedHead, bodyLength, early), early.length());
-    }
-
-    private static HostName parseHost(String hostHeader) {
-        try {
-            return HostName.parse(withoutPort(hostHeader));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException(400, "invalid Host header: " + e.getMessage());
-        }
-    }
-
-    /** {@code host}, {@code host:port} or {@code [v6]:port} → the host alone (RFC 9110 §7.2). */
-    static String withoutPort(String hostHeader) {
-        String value = hostHeader.trim();
-        if (value.startsWith("[")) {
-            int close = value.indexOf(']');
-            return close > 0 ? value.substring(1, close) : value;
-        }
-        int colon = value.indexOf(':');
-        return colon >= 0 && value.indexOf(':', colon + 1) < 0 ? value.substring(0, colon) : value;
     }
 }

@@ -16,15 +16,22 @@ class ForwardedRequestTest {
 
     @Test
     void upstreamRequestIsOriginFormWithHostFromTheUriAndNoHopByHopFields() {
-        RequestHead head = parse("GET http://example.com:8080/a?b HTTP/1.1\r\nHost: evil.example\r\n"
+        RequestHead head = parse("GET http://example.com:8080/a/../a?b HTTP/1.1\r\nHost: EXAMPLE.com:8080\r\n"
                 + "Proxy-Authorization: Basic secret\r\nProxy-Connection: keep-alive\r\nConnection: X-Custom\r\n"
                 + "X-Custom: drop me\r\nAccept: */*\r\n\r\n");
         String upstream = ForwardedRequest.head(head, RequestTarget.of(head)).toString();
         assertThat(upstream).startsWith("GET /a?b HTTP/1.1\r\nHost: example.com:8080\r\n")
                 .contains("Accept: */*\r\n")
                 .contains("Connection: close\r\n")
-                .doesNotContain("evil.example", "Proxy-Authorization", "Proxy-Connection", "X-Custom")
+                .doesNotContain("EXAMPLE", "Proxy-Authorization", "Proxy-Connection", "X-Custom")
                 .endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void aHostThatDisagreesWithTheUriIsRefusedNotReplaced() {
+        RequestHead head = parse("GET http://example.com/ HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+        assertThatThrownBy(() -> RequestTarget.of(head))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +13,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestTargetTest {
 
+    /** A head as a well-behaved client sends it: its Host is the URI's authority without user information. */
     private static RequestHead head(String method, String target) {
-        return new RequestHead(method, target, "HTTP/1.1", List.of());
+        int scheme = target.indexOf("://");
+        if (scheme < 0) {
+            return new RequestHead(method, target, "HTTP/1.1", List.of());
+        }
+        String authority = target.substring(scheme + 3).split("[/?#]", 2)[0];
+        authority = authority.substring(authority.indexOf('@') + 1);
+        return new RequestHead(method, target, "HTTP/1.1", List.of(Map.entry("Host", authority)));
+    }
+
+    private static RequestHead withHosts(String target, String... hosts) {
+        return new RequestHead("GET", target, "HTTP/1.1",
+                java.util.Arrays.stream(hosts).map(host -> Map.entry("Host", host)).toList());
     }
 
     static Stream<Arguments> accepted() {
@@ -32,7 +45,9 @@ class RequestTargetTest {
                 Arguments.of("absolute URI query without path", "GET", "http://example.com?q", "example.com", 80,
                         "/?q"),
                 Arguments.of("absolute URI fragment is dropped", "GET", "http://example.com/p#frag", "example.com", 80,
-                        "/p"));
+                        "/p"),
+                Arguments.of("absolute URI path is normalised, its query kept as sent", "GET",
+                        "http://example.com/ok/%2e%2E/x/./y?a=/../b", "example.com", 80, "/x/y?a=/../b"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,7 +73,8 @@ class RequestTargetTest {
                 Arguments.of("CONNECT with unbracketed IPv6", "CONNECT", "2001:db8::1:443", "brackets"),
                 Arguments.of("origin-form request to the proxy", "GET", "/index.html", "this is a proxy"),
                 Arguments.of("https absolute URI instead of CONNECT", "GET", "https://example.com/", "use CONNECT"),
-                Arguments.of("user information in the URI", "GET", "http://user@example.com/", "user information"));
+                Arguments.of("user information in the URI", "GET", "http://user@example.com/", "user information"),
+                Arguments.of("an encoded slash in the URI's path", "GET", "http://example.com/a%2Fb", "encoded slash"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,5 +85,54 @@ class RequestTargetTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains(reason);
                 });
+    }
+
+    static Stream<Arguments> hostFieldsRefused() {
+        return Stream.of(
+                Arguments.of("absolute URI without Host in HTTP/1.1", withHosts("http://example.com/"),
+                        "without Host"),
+                Arguments.of("absolute URI with a Host naming another host",
+                        withHosts("http://example.com/", "other.test"),
+                        "Host 'other.test' disagrees with the request target's example.com"),
+                Arguments.of("absolute URI with a Host naming another port", withHosts("http://example.com/",
+                        "example.com:8080"), "disagrees"),
+                Arguments.of("absolute URI with two Host fields", withHosts("http://example.com/", "example.com",
+                        "other.test"), "more than one Host"),
+                Arguments.of("origin-form on a transparent port with two Host fields",
+                        withHosts("/", "example.com", "other.test"), "more than one Host"),
+                Arguments.of("origin-form on a transparent port without Host", withHosts("/"), "no Host header"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused with 400")
+    @MethodSource("hostFieldsRefused")
+    void refusesHostFieldsThatDoNotNameOneHost(String sentence, RequestHead head, String reason) {
+        assertThatThrownBy(() -> {
+            if (head.target().startsWith("/")) {
+                RequestTarget.originForm(head, 80);
+            } else {
+                RequestTarget.of(head);
+            }
+        })
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains(reason);
+                });
+    }
+
+    @ParameterizedTest(name = "a Host of {0} agrees with http://example.com/")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"example.com", "EXAMPLE.COM", "example.com:80",
+            "example.com."})
+    void aHostNamingTheSameHostAndPortAgrees(String host) {
+        assertThat(RequestTarget.of(withHosts("http://example.com/", host)).host().value()).isEqualTo("example.com");
+    }
+
+    @org.junit.jupiter.api.Test
+    void originFormIsNamedByItsHostAndNormalised() {
+        RequestTarget target = RequestTarget.originForm(
+                withHosts("/ok/a/./b/%7euser?q=%2e%2e", "Example.com:8080"), 80);
+        assertThat(target.host().value()).isEqualTo("example.com");
+        assertThat(target.port()).isEqualTo(80);
+        assertThat(target.originForm()).isEqualTo("/ok/a/b/~user?q=%2e%2e");
+        assertThat(target.path()).isEqualTo("/ok/a/b/~user");
     }
 }
