@@ -103,7 +103,8 @@ class HalfCloseTest {
 
     @Test
     void aPlainRequestFollowedByAHalfCloseGetsItsResponse() throws Exception {
-        String output = ncHalfClosing("GET http://plain.test:" + plain.port() + "/ HTTP/1.1\r\nHost: plain.test\r\n\r\n");
+        String output = ncHalfClosing("GET http://plain.test:" + plain.port() + "/ HTTP/1.1\r\nHost: plain.test:"
+                + plain.port() + "\r\n\r\n");
 
         assertThat(output).startsWith("HTTP/1.1 200").endsWith(plain.body());
     }
