@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,56 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     /** Whether a ClientHello (or non-TLS bytes) has arrived and been handed to {@code decide}. */
     public boolean looked() {
         return looked;
+    }
+
+    /**
+     * Hands the bytes to Netty only once they hold the whole ClientHello (or something Netty refuses on its own).
+     * Netty 4.2.12 miscounts the bytes left by 4 for every record it joins, so a hello over several records whose
+     * last record has not fully arrived is read past the end, and that failure is reported as "not TLS": the same
+     * hello would pass or be checked depending on how TCP cut it.
+     */
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (!looked && !wholeHelloOrOther(in)) {
+            return;     // wait for more bytes
+        }
+        super.decode(ctx, in, out);
+    }
+
+    /**
+     * Whether {@code in} holds complete handshake records that carry the whole ClientHello, or bytes that are not
+     * a complete handshake record in the right place (for Netty to judge: not TLS, too long, not a ClientHello).
+     */
+    private static boolean wholeHelloOrOther(ByteBuf in) {
+        int position = in.readerIndex();
+        int end = in.writerIndex();
+        long carried = 0;
+        int header = 0;         // the handshake header's first 4 bytes (RFC 8446 §4), as they are read
+        while (end - position >= 5) {
+            if (in.getUnsignedByte(position) != 22 || in.getUnsignedByte(position + 1) != 3) {
+                return true;
+            }
+            int length = in.getUnsignedShort(position + 3);
+            if (length == 0) {
+                return true;
+            }
+            if (end - position - 5 < length) {
+                return false;
+            }
+            for (int i = 0; i < length && carried + i < 4; i++) {
+                header = header << 8 | in.getUnsignedByte(position + 5 + i);
+            }
+            carried += length;
+            position += 5 + length;
+            if (carried >= 4) {
+                int type = header >>> 24;
+                int helloLength = header & 0xffffff;
+                if (type != 1 || helloLength > MAX_CLIENT_HELLO || carried >= helloLength + 4L) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
