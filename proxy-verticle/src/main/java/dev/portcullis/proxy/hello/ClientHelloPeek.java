@@ -28,6 +28,8 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
 
     private final Function<ClientHello, io.vertx.core.Future<PeekOutcome>> decide;
     private boolean looked;
+    /** Whether the first bytes are a TLS handshake record header (content type 22, major version 3). */
+    private boolean handshakeRecord;
 
     /**
      * @param decide called once, on the channel's event loop, with the parsed hello ({@link ClientHello#NOT_TLS}
@@ -53,6 +55,10 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (!looked && !wholeHelloOrOther(in)) {
             return;     // wait for more bytes
+        }
+        if (!looked && in.readableBytes() >= 2) {
+            handshakeRecord = in.getUnsignedByte(in.readerIndex()) == 22
+                    && in.getUnsignedByte(in.readerIndex() + 1) == 3;
         }
         super.decode(ctx, in, out);
     }
@@ -100,6 +106,13 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
             return ctx.executor().newFailedFuture(new IllegalStateException("already decided"));
         }
         looked = true;
+        if (clientHello == null && handshakeRecord) {
+            // Netty found no ClientHello in a handshake record (zero-length record, another handshake type, a
+            // header it could not read). Passing that on as "not TLS" would skip the SNI check for a server that
+            // reads past it: refuse instead.
+            return ctx.executor().newSucceededFuture(new PeekOutcome.Refuse(TlsAlert.DECODE_ERROR,
+                    "malformed ClientHello: a TLS handshake record without a ClientHello Netty can read"));
+        }
         ClientHello hello;
         try {
             hello = clientHello == null ? ClientHello.NOT_TLS : ClientHelloParser.parse(clientHello);
