@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostNameFuzzTest {
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void normalisingIsTotalAndIdempotent(byte[] input) {
         String raw = new String(input, StandardCharsets.UTF_8);
         HostName first;

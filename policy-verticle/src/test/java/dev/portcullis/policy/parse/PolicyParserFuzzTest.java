@@ -17,7 +17,7 @@ class PolicyParserFuzzTest {
 
     private static final String FILE = "fuzz.yaml";
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void parsesOrRefusesWithFileAndLine(byte[] content) {
         Policy policy;
         try {

@@ -37,7 +37,7 @@ class ClientHelloFuzzTest {
     private static final int HEADERS = 9;
     private static final HexFormat HEX = HexFormat.of();
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void peekSplitAnywhereSeesWhatPeekWholeSees(FuzzedDataProvider data) {
         int at = data.consumeInt();
         byte[] bytes = data.consumeRemainingAsBytes();

@@ -29,7 +29,7 @@ class RequestHeadParserFuzzTest {
     private static final int MAX_HEADER_BLOCK = 256;
     private static final Set<Integer> REFUSALS = Set.of(400, 414, 431);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void twoReadsGiveWhatOneReadGives(FuzzedDataProvider data) {
         int at = data.consumeInt();
         byte[] bytes = data.consumeRemainingAsBytes();
