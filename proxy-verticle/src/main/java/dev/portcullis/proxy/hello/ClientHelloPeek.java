@@ -33,6 +33,8 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     private static final int HANDSHAKE = 22;
     private boolean looked;
     private boolean notTlsPending;
+    /** Whether the first bytes are a TLS handshake record header (content type 22, major version 3). */
+    private boolean handshakeRecord;
 
     /**
      * @param decide called once, on the channel's event loop, with the parsed hello ({@link ClientHello#NOT_TLS}
@@ -61,7 +63,10 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
     /**
      * A TLS connection's first byte is a handshake record's content type (RFC 8446 §5.1). Anything else is not
      * TLS, and is decided at once rather than after five bytes that a short greeting (SOCKS5's three) never
-     * sends; Netty's decoder handles everything that starts like TLS.
+     * sends. What starts like TLS goes to Netty only once it holds the whole ClientHello (or something Netty
+     * refuses on its own): Netty 4.2.12 miscounts the bytes left by 4 for every record it joins, so a hello over
+     * several records whose last record has not fully arrived is read past the end, and that failure is reported
+     * as "not TLS": the same hello would pass or be checked depending on how TCP cut it.
      */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
@@ -77,7 +82,50 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
             });
             return;
         }
+        if (!looked && !wholeHelloOrOther(in)) {
+            return;     // wait for more bytes
+        }
+        if (!looked && in.readableBytes() >= 2) {
+            handshakeRecord = in.getUnsignedByte(in.readerIndex()) == HANDSHAKE
+                    && in.getUnsignedByte(in.readerIndex() + 1) == 3;
+        }
         super.decode(ctx, in, out);
+    }
+
+    /**
+     * Whether {@code in} holds complete handshake records that carry the whole ClientHello, or bytes that are not
+     * a complete handshake record in the right place (for Netty to judge: not TLS, too long, not a ClientHello).
+     */
+    private static boolean wholeHelloOrOther(ByteBuf in) {
+        int position = in.readerIndex();
+        int end = in.writerIndex();
+        long carried = 0;
+        int header = 0;         // the handshake header's first 4 bytes (RFC 8446 §4), as they are read
+        while (end - position >= 5) {
+            if (in.getUnsignedByte(position) != 22 || in.getUnsignedByte(position + 1) != 3) {
+                return true;
+            }
+            int length = in.getUnsignedShort(position + 3);
+            if (length == 0) {
+                return true;
+            }
+            if (end - position - 5 < length) {
+                return false;
+            }
+            for (int i = 0; i < length && carried + i < 4; i++) {
+                header = header << 8 | in.getUnsignedByte(position + 5 + i);
+            }
+            carried += length;
+            position += 5 + length;
+            if (carried >= 4) {
+                int type = header >>> 24;
+                int helloLength = header & 0xffffff;
+                if (type != 1 || helloLength > MAX_CLIENT_HELLO || carried >= helloLength + 4L) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -87,6 +135,13 @@ public final class ClientHelloPeek extends SslClientHelloHandler<PeekOutcome> {
             return ctx.executor().newFailedFuture(new IllegalStateException("already decided"));
         }
         looked = true;
+        if (clientHello == null && handshakeRecord) {
+            // Netty found no ClientHello in a handshake record (zero-length record, another handshake type, a
+            // header it could not read). Passing that on as "not TLS" would skip the SNI check for a server that
+            // reads past it: refuse instead.
+            return ctx.executor().newSucceededFuture(new PeekOutcome.Refuse(TlsAlert.DECODE_ERROR,
+                    "malformed ClientHello: a TLS handshake record without a ClientHello Netty can read"));
+        }
         ClientHello hello;
         try {
             hello = clientHello == null ? ClientHello.NOT_TLS : ClientHelloParser.parse(clientHello);

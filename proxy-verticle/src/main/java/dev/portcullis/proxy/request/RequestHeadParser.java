@@ -80,19 +80,24 @@ public final class RequestHeadParser {
         return -1;
     }
 
+    /**
+     * Refuses an incomplete head only for what the whole head would be refused for, so that the answer does not
+     * depend on how TCP cut the bytes: the request line ends at the first CRLF (a CR that arrived last may still
+     * get its LF), and the head's CRLFCRLF can start no earlier than 3 bytes before the end of what arrived.
+     */
     private void checkLimitsWhileIncomplete() {
-        int lineEnd = indexOf((byte) '\n');
-        if (lineEnd < 0 && pending.length() > maxRequestLine) {
+        int lineEnd = indexOfCrlf();
+        if (lineEnd < 0 ? pending.length() - 1 > maxRequestLine : lineEnd > maxRequestLine) {
             throw new BadRequestException(414, "request line longer than " + maxRequestLine + " bytes");
         }
-        if (pending.length() > maxRequestLine + maxHeaderBlock) {
+        if (lineEnd >= 0 && pending.length() - 3 - lineEnd > maxHeaderBlock) {
             throw new BadRequestException(431, "request header block larger than " + maxHeaderBlock + " bytes");
         }
     }
 
-    private int indexOf(byte b) {
-        for (int i = 0; i < pending.length(); i++) {
-            if (pending.getByte(i) == b) {
+    private int indexOfCrlf() {
+        for (int i = 0; i + 1 < pending.length(); i++) {
+            if (pending.getByte(i) == '\r' && pending.getByte(i + 1) == '\n') {
                 return i;
             }
         }

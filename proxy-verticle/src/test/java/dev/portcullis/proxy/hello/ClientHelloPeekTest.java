@@ -133,6 +133,41 @@ class ClientHelloPeekTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    @ParameterizedTest(name = "a ClientHello over two records cut {0} bytes into the second is read as TLS")
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6})
+    void helloOverTwoRecordsIsReadWhereverTcpCutsIt(int into) throws Exception {
+        byte[] record = ClientHellos.record("split.example", List.of());
+        byte[] handshake = java.util.Arrays.copyOfRange(record, 5, record.length);
+        ByteBuf records = Unpooled.buffer();
+        records.writeBytes(new byte[] {0x16, 0x03, 0x01, 0x00, 50}).writeBytes(handshake, 0, 50);
+        records.writeBytes(new byte[] {0x16, 0x03, 0x01}).writeShort(handshake.length - 50)
+                .writeBytes(handshake, 50, handshake.length - 50);
+        byte[] bytes = ByteBufUtil.bytes(records);
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes, 0, 55 + into));
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes, 55 + into, bytes.length - 55 - into));
+
+        assertThat(seen).hasSize(1);
+        assertThat(seen.get(0).sni()).isEqualTo("split.example");
+        assertThat(ByteBufUtil.bytes(readAll(channel))).isEqualTo(bytes);
+    }
+
+    @Test
+    void handshakeRecordWithoutAClientHelloIsRefusedNotPassedAsNonTls() throws Exception {
+        EmbeddedChannel channel = channel(new PeekOutcome.Pass());
+        ByteBuf bytes = Unpooled.buffer().writeBytes(new byte[] {0x16, 0x03, 0x01, 0x00, 0x00})
+                .writeBytes(ClientHellos.record("other.example", List.of()));
+
+        channel.writeInbound(bytes);
+
+        assertThat(seen).as("not asked: a zero-length handshake record is no ClientHello and no plain text").isEmpty();
+        ByteBuf alert = channel.readOutbound();
+        assertThat(ByteBufUtil.bytes(alert)).containsExactly(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, TlsAlert.DECODE_ERROR);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(readAll(channel).readableBytes()).as("nothing passed on").isZero();
+    }
+
     /** Copies readable bytes out, as the JDK has no ByteBuf helper. */
     private static final class ByteBufUtil {
         static byte[] bytes(ByteBuf buf) {
