@@ -2,6 +2,7 @@ package dev.portcullis.node.explicit;
 
 import dev.portcullis.node.Node;
 import dev.portcullis.node.testkit.FreePorts;
+import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
@@ -17,8 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
@@ -150,11 +154,8 @@ class GatewayOwnEndpointsTest {
 
         for (int port : new int[] {hazelcast, eventBus}) {
             // Membership reaches the proxy's node through Hazelcast's listener, asynchronously: allow it a moment.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            RawClient.Answer answer;
-            do {
-                answer = RawClient.send(proxyPort, "CONNECT allowed.test:" + port + " HTTP/1.1\r\n\r\n", 2000);
-            } while (answer.status() != 403 && System.nanoTime() < deadline && pause());
+            RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(port),
+                    refused -> refused.status() == 403, "CONNECT to the late member's port " + port + " refused");
 
             assertThat(answer.status()).as(port + ": " + answer.response()).isEqualTo(403);
             assertThat(answer.response()).contains("cluster member").contains("127.0.0.1:" + port);
@@ -163,17 +164,18 @@ class GatewayOwnEndpointsTest {
         // A member that leaves is no longer the gateway's: its ports are again only what the rule allows (nothing
         // listens there now, so the dial fails: 502), and the set does not grow with every member ever seen.
         late.close().await(20, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        RawClient.Answer answer;
-        do {
-            answer = RawClient.send(proxyPort, "CONNECT allowed.test:" + hazelcast + " HTTP/1.1\r\n\r\n", 2000);
-        } while (answer.status() == 403 && System.nanoTime() < deadline && pause());
+        RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(hazelcast),
+                left -> left.status() != 403, "the departed member's port no longer refused as the gateway's");
         assertThat(answer.status()).as(answer.response()).isEqualTo(502);
     }
 
-    private static boolean pause() throws InterruptedException {
-        Thread.sleep(200);
-        return true;
+    /** A CONNECT through the proxy to {@code allowed.test:port}, for polling. */
+    private static RawClient.Answer connectTo(int port) {
+        try {
+            return RawClient.send(proxyPort, "CONNECT allowed.test:" + port + " HTTP/1.1\r\n\r\n", 2000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,6 +46,7 @@ class AdmissionTest {
     private NetServer origin;
     private final AtomicInteger originAccepted = new AtomicInteger();
     private final AtomicInteger originClosed = new AtomicInteger();
+    private final CompletableFuture<Void> originSawClose = new CompletableFuture<>();
     private NetServer proxy;
     private volatile Admit admit;
     private volatile CompletableFuture<Admitted> admitted;
@@ -61,7 +63,10 @@ class AdmissionTest {
         fleet = new LocalFleet(vertx);
         origin = vertx.createNetServer().connectHandler(socket -> {
             originAccepted.incrementAndGet();
-            socket.closeHandler(closed -> originClosed.incrementAndGet());
+            socket.closeHandler(closed -> {
+                originClosed.incrementAndGet();
+                originSawClose.complete(null);
+            });
         }).listen(0, "127.0.0.1").await();
         AccessLog log = AccessLog.open(null);
         proxy = vertx.createNetServer().connectHandler(socket -> {
@@ -174,28 +179,25 @@ class AdmissionTest {
     @Test
     void aClientThatLeavesWhileItsUpstreamIsDialledLeavesNoUpstreamSocketBehind() throws Exception {
         fleet.decision = allow(Inspection.SPLICE, NonTlsAction.DENY);
-        Promise<Void> clientGone = Promise.promise();
-        // The upstream is dialled only once the client has gone.
-        admit = connection -> clientGone.future().compose(gone -> fleet.admission.admit(connection,
-                question(Protocol.TCP), HostName.parse("origin.test"), new Payload.Tunnel()));
+        // The upstream is dialled only once the client has gone: watched on the connection's own event loop,
+        // where its close is handled.
+        admit = connection -> {
+            Promise<Void> clientGone = Promise.promise();
+            ScheduledFuture<?> watch = connection.channel().eventLoop().scheduleAtFixedRate(() -> {
+                if (connection.closed()) {
+                    clientGone.tryComplete();
+                }
+            }, 5, 5, TimeUnit.MILLISECONDS);
+            return clientGone.future().onComplete(gone -> watch.cancel(false)).compose(gone ->
+                    fleet.admission.admit(connection, question(Protocol.TCP), HostName.parse("origin.test"),
+                            new Payload.Tunnel()));
+        };
         admitted = new CompletableFuture<>();
         NetSocket client = vertx.createNetClient().connect(proxy.actualPort(), "127.0.0.1").await();
-        while (connection == null) {
-            Thread.sleep(10);
-        }
         client.close().await();
-        while (!connection.closed()) {
-            Thread.sleep(10);
-        }
-        vertx.runOnContext(run -> clientGone.complete());
 
         assertThatThrownBy(this::outcome).isInstanceOf(ClientGoneException.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        // The origin counts the accept and the close on its own event loop: wait for both.
-        while ((originAccepted.get() == 0 || originClosed.get() < originAccepted.get())
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        originSawClose.get(5, TimeUnit.SECONDS);
         assertThat(originAccepted).hasValue(1);
         assertThat(originClosed).as("the upstream dialled for a client that left is closed").hasValue(1);
     }
