@@ -8,14 +8,12 @@ import dev.portcullis.proxy.Stages;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.admit.Admitted;
 import dev.portcullis.proxy.admit.Payload;
+import dev.portcullis.proxy.admit.PlainRequest;
 import dev.portcullis.proxy.connection.ClientConnection;
-import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.request.BadRequestException;
-import dev.portcullis.proxy.request.ForwardedRequest;
 import dev.portcullis.proxy.request.HeadReader;
 import dev.portcullis.proxy.request.RequestHead;
 import dev.portcullis.proxy.request.RequestTarget;
-import dev.portcullis.proxy.splice.RequestForward;
 import dev.portcullis.proxy.tunnel.TunnelFirstBytes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -25,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * One client connection on the explicit listener: read head → admit (decide, gate, resolve, guard, dial) →
  * {@code 200} and the tunnel's first bytes ({@link TunnelFirstBytes}: splice or decrypt), or an absolute-form
- * request forwarded. Nothing is sent upstream before the policy allowed it and the guard passed the address.
+ * request admitted and forwarded ({@link PlainRequest}). Nothing is sent upstream before the policy allowed it and the guard passed the address.
  */
 final class ExplicitConnection {
 
@@ -53,28 +51,21 @@ final class ExplicitConnection {
     private void open(RequestHead head) {
         connection.record().put(AccessRecord.METHOD, head.method());
         RequestTarget target;
-        Buffer forwardedHead;
-        long bodyLength;
         try {
             target = RequestTarget.of(head);
-            forwardedHead = head.isConnect() ? null : ForwardedRequest.head(head, target);
-            bodyLength = head.isConnect() ? 0 : ForwardedRequest.bodyLength(head);
         } catch (BadRequestException e) {
             connection.refuse(e);
             return;
         }
+        if (!head.isConnect()) {
+            PlainRequest.admitAndForward(stages.admission(), connection, reader, head, target, listener,
+                    Mode.EXPLICIT);
+            return;
+        }
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),
-                listener, Mode.EXPLICIT, head.isConnect() ? Protocol.TCP : Protocol.HTTP, null);
-        Payload payload = head.isConnect() ? new Payload.Tunnel()
-                : new Payload.PlainHttp(head.method(), target.path());
-        stages.admission().admit(connection, question, target.host(), payload)
-                .onSuccess(admitted -> {
-                    if (forwardedHead == null) {
-                        tunnel(admitted, question);
-                    } else {
-                        forward(admitted, forwardedHead, bodyLength);
-                    }
-                })
+                listener, Mode.EXPLICIT, Protocol.TCP, null);
+        stages.admission().admit(connection, question, target.host(), new Payload.Tunnel())
+                .onSuccess(admitted -> tunnel(admitted, question))
                 .onFailure(connection::refuse);
     }
 
@@ -82,11 +73,5 @@ final class ExplicitConnection {
         connection.socket().write(ESTABLISHED);
         connection.record().put(AccessRecord.STATUS, 200);
         new TunnelFirstBytes(stages, connection, admitted, question).start(reader.takeRest());
-    }
-
-    private void forward(Admitted admitted, Buffer forwardedHead, long bodyLength) {
-        Buffer early = reader.takeRest();
-        connection.endWith(RequestForward.forward(connection.channel(), Sockets.channel(admitted.upstream()),
-                forwardedHead, bodyLength, early), early.length());
     }
 }

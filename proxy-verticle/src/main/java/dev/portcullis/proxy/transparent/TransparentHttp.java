@@ -1,21 +1,15 @@
 package dev.portcullis.proxy.transparent;
 
-import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Mode;
-import dev.portcullis.api.policy.Protocol;
 import dev.portcullis.proxy.Stages;
 import dev.portcullis.proxy.TransparentListenerOptions;
-import dev.portcullis.proxy.admit.Admitted;
-import dev.portcullis.proxy.admit.Payload;
+import dev.portcullis.proxy.admit.PlainRequest;
 import dev.portcullis.proxy.connection.ClientConnection;
-import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.request.BadRequestException;
-import dev.portcullis.proxy.request.ForwardedRequest;
 import dev.portcullis.proxy.request.HeadReader;
 import dev.portcullis.proxy.request.NotHttpException;
 import dev.portcullis.proxy.request.RequestHead;
 import dev.portcullis.proxy.request.RequestTarget;
-import dev.portcullis.proxy.splice.RequestForward;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.function.BiConsumer;
@@ -59,27 +53,13 @@ final class TransparentHttp {
 
     private void open(RequestHead head) {
         RequestTarget target;
-        Buffer forwardedHead;
-        long bodyLength;
         try {
             target = RequestTarget.originForm(head, listener.getUpstreamPort());
-            forwardedHead = ForwardedRequest.head(head, target);
-            bodyLength = ForwardedRequest.bodyLength(head);
         } catch (BadRequestException e) {
             connection.refuse(e);
             return;
         }
-        DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),
-                listener.getName(), Mode.TRANSPARENT, Protocol.HTTP, null);
-        Payload payload = new Payload.PlainHttp(head.method(), target.path());
-        stages.admission().admit(connection, question, target.host(), payload)
-                .onSuccess(admitted -> forward(admitted, forwardedHead, bodyLength))
-                .onFailure(connection::refuse);
-    }
-
-    private void forward(Admitted admitted, Buffer forwardedHead, long bodyLength) {
-        Buffer early = reader.takeRest();
-        connection.endWith(RequestForward.forward(connection.channel(), Sockets.channel(admitted.upstream()),
-                forwardedHead, bodyLength, early), early.length());
+        PlainRequest.admitAndForward(stages.admission(), connection, reader, head, target, listener.getName(),
+                Mode.TRANSPARENT);
     }
 }
