@@ -3,10 +3,9 @@ package dev.portcullis.proxy.guard;
 import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, step 4 of "What
@@ -36,12 +35,15 @@ public final class OwnEndpoints {
     /** {@value}: local shared map of bound listeners, name → "host:port" (the proxy's and the dns role's). */
     public static final String LISTENERS_MAP = "portcullis.listeners";
 
+    /** Parsed entries kept at most; a fleet has a few per member. */
+    private static final int MAX_PARSED = 4096;
     /** The listener name the dns role publishes its workload DNS server under. */
     private static final String DNS_LISTENER = "dns";
 
     private final Map<String, String> endpoints;
     private final Map<String, String> listeners;
     private final AddressClassifier classifier;
+    private final Map<String, Optional<Endpoint>> parsed = new ConcurrentHashMap<>();
 
     /**
      * @param endpoints the {@value #MAP_NAME} map (or any live map of the same form)
@@ -66,8 +68,11 @@ public final class OwnEndpoints {
         return host + " " + port + " " + what;
     }
 
-    /** One endpoint: where, and what it is in words. */
-    record Endpoint(String host, int port, String what) {
+    /**
+     * One endpoint, parsed once: what it is in words, its port, its address ({@code null} for a listener bound by
+     * name) and whether that address is this host's.
+     */
+    private record Endpoint(InetAddress host, boolean thisHost, int port, String what) {
     }
 
     /**
@@ -79,22 +84,35 @@ public final class OwnEndpoints {
     public Optional<String> match(InetAddress destination, int port) {
         InetAddress effective = AddressClassifier.embeddedIpv4(destination);
         boolean destinationIsThisHost = isThisHost(destination);
-        for (Endpoint endpoint : snapshot()) {
-            if (endpoint.port() != port) {
-                continue;
+        for (String entry : endpoints.values()) {
+            Optional<String> what = match(parsed(entry, null), effective, destinationIsThisHost, port);
+            if (what.isPresent()) {
+                return what;
             }
-            InetAddress host = NetUtil.createInetAddressFromIpAddressString(endpoint.host());
-            if (host == null) {
-                // A listener bound by name (e.g. "localhost"): only this host's addresses can reach it.
-                if (destinationIsThisHost) {
-                    return Optional.of(endpoint.what());
-                }
-                continue;
+        }
+        for (Map.Entry<String, String> listener : listeners.entrySet()) {
+            Optional<String> what = match(parsed(listener.getValue(), listener.getKey()), effective,
+                    destinationIsThisHost, port);
+            if (what.isPresent()) {
+                return what;
             }
-            if (AddressClassifier.embeddedIpv4(host).equals(effective)
-                    || (destinationIsThisHost && isThisHost(host))) {
-                return Optional.of(endpoint.what());
-            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> match(Optional<Endpoint> parsed, InetAddress effective,
+                                          boolean destinationIsThisHost, int port) {
+        if (parsed.isEmpty() || parsed.get().port() != port) {
+            return Optional.empty();
+        }
+        Endpoint endpoint = parsed.get();
+        if (endpoint.host() == null) {
+            // A listener bound by name (e.g. "localhost"): only this host's addresses can reach it.
+            return destinationIsThisHost ? Optional.of(endpoint.what()) : Optional.empty();
+        }
+        if (AddressClassifier.embeddedIpv4(endpoint.host()).equals(effective)
+                || (destinationIsThisHost && endpoint.thisHost())) {
+            return Optional.of(endpoint.what());
         }
         return Optional.empty();
     }
@@ -105,31 +123,49 @@ public final class OwnEndpoints {
                 || addressClass == AddressClass.UNSPECIFIED;
     }
 
-    List<Endpoint> snapshot() {
-        List<Endpoint> all = new ArrayList<>();
-        for (String value : endpoints.values()) {
-            String[] parts = value.split(" ", 3);
-            Integer port = parts.length == 3 ? port(parts[1]) : null;
-            if (port != null) {
-                all.add(new Endpoint(parts[0], port, parts[2]));
+    /**
+     * An entry parsed once and remembered: the guard asks on every connection, the maps change only when a
+     * listener binds or a member comes or goes.
+     *
+     * @param listenerName the listener's name for an entry of {@value #LISTENERS_MAP}, {@code null} for one of
+     *                     {@value #MAP_NAME}
+     */
+    private Optional<Endpoint> parsed(String value, String listenerName) {
+        String key = listenerName == null ? value : listenerName + '\u0000' + value;
+        Optional<Endpoint> known = parsed.get(key);
+        if (known == null) {
+            if (parsed.size() >= MAX_PARSED) {
+                parsed.clear();    // departed members' entries; what is current is parsed again
             }
+            known = listenerName == null ? parseEntry(value) : parseListener(listenerName, value);
+            parsed.put(key, known);
         }
-        for (Map.Entry<String, String> listener : listeners.entrySet()) {
-            String where = listener.getValue();
-            int colon = where.lastIndexOf(':');
-            Integer port = colon > 0 ? port(where.substring(colon + 1)) : null;
-            if (port == null) {
-                continue; // e.g. the dns role's "starting" placeholder
-            }
-            String host = where.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            String name = listener.getKey();
-            all.add(new Endpoint(host, port, DNS_LISTENER.equals(name)
-                    ? "this gateway's workload DNS server" : "this gateway's " + name + " listener"));
+        return known;
+    }
+
+    private Optional<Endpoint> parseEntry(String value) {
+        String[] parts = value.split(" ", 3);
+        Integer port = parts.length == 3 ? port(parts[1]) : null;
+        return port == null ? Optional.empty() : Optional.of(endpoint(parts[0], port, parts[2]));
+    }
+
+    private Optional<Endpoint> parseListener(String name, String where) {
+        int colon = where.lastIndexOf(':');
+        Integer port = colon > 0 ? port(where.substring(colon + 1)) : null;
+        if (port == null) {
+            return Optional.empty();    // e.g. the dns role's "starting" placeholder
         }
-        return all;
+        String host = where.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return Optional.of(endpoint(host, port, DNS_LISTENER.equals(name)
+                ? "this gateway's workload DNS server" : "this gateway's " + name + " listener"));
+    }
+
+    private Endpoint endpoint(String host, int port, String what) {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
+        return new Endpoint(address, address != null && isThisHost(address), port, what);
     }
 
     private static Integer port(String text) {
