@@ -62,9 +62,8 @@ public final class ForwardedRequest {
         return Long.parseLong(value);
     }
 
+    /** The agreed name, and its port unless it is HTTP's default. */
     private static String hostHeader(RequestTarget target) {
-        String host = target.host().kind() == dev.portcullis.api.host.HostName.Kind.IPV6
-                ? "[" + target.host().value() + "]" : target.host().value();
-        return target.port() == RequestTarget.HTTP_PORT ? host : host + ":" + target.port();
+        return new Authority(target.host(), target.port() == RequestTarget.HTTP_PORT ? 0 : target.port()).text();
     }
 }

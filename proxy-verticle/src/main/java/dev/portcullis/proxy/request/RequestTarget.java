@@ -28,7 +28,7 @@ public record RequestTarget(HostName host, int port, String originForm) {
      */
     public static RequestTarget of(RequestHead head) {
         if (head.isConnect()) {
-            return authority(head.target(), true);
+            return connectAuthority(head.target());
         }
         String target = head.target();
         if (target.startsWith("/") || target.equals("*")) {
@@ -78,12 +78,12 @@ public record RequestTarget(HostName host, int port, String originForm) {
                 .map(Map.Entry::getValue).toList();
     }
 
-    private static RequestTarget authority(String authority, boolean portRequired) {
+    private static RequestTarget connectAuthority(String authority) {
         Authority parsed = Authority.parse(authority);
-        if (parsed.port() == 0 && portRequired) {
+        if (parsed.port() == 0) {
             throw new BadRequestException(400, "CONNECT target needs a port (host:port)");
         }
-        return new RequestTarget(parsed.host(), parsed.portOr(HTTP_PORT), null);
+        return new RequestTarget(parsed.host(), parsed.port(), null);
     }
 
 }
