@@ -8,6 +8,7 @@ import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.request.Authority;
 import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.request.HttpTarget;
+import dev.portcullis.proxy.respond.ErrorResponse;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -283,9 +284,8 @@ public final class HttpInspector {
                 Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set("Proxy-Status", "portcullis; error=" + (status.code() == 400 ? "http_request_error"
-                        : "http_request_denied") + "; details=\"" + reason.replace('"', '\'')
-                        + "\"");
+                .set("Proxy-Status", new ErrorResponse(status.code(), status.code() == 400 ? "http_request_error"
+                        : "http_request_denied", reason).proxyStatus());
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

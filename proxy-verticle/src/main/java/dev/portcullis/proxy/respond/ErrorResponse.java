@@ -18,11 +18,19 @@ public record ErrorResponse(int status, String proxyError, String reason) {
         String body = status + " " + phrase(status) + ": " + reason + "\n";
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
-                + "Proxy-Status: portcullis; error=" + proxyError + "; details=\"" + quoted(reason) + "\"\r\n"
+                + "Proxy-Status: " + proxyStatus() + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\n"
                 + "Connection: close\r\n\r\n";
         return Buffer.buffer(head.getBytes(StandardCharsets.ISO_8859_1)).appendBytes(bodyBytes);
+    }
+
+    /**
+     * The value of the RFC 9209 {@code Proxy-Status} field: this proxy's name, the error type and the reason as
+     * a quoted string (RFC 8941 §3.3.3: printable ASCII, {@code "} and {@code \\} escaped).
+     */
+    public String proxyStatus() {
+        return "portcullis; error=" + proxyError + "; details=\"" + quoted(reason) + "\"";
     }
 
     private static String quoted(String text) {
