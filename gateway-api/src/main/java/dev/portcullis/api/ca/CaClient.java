@@ -3,9 +3,9 @@ package dev.portcullis.api.ca;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.api.bus.RoleRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -16,19 +16,19 @@ public final class CaClient {
     /** Default time to wait: signing is milliseconds; a missing role should fail the connection fast. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
-    private final Vertx vertx;
-    private final DeliveryOptions delivery;
+    private final RoleRequests requests;
 
     public CaClient(Vertx vertx) {
         this(vertx, DEFAULT_TIMEOUT);
     }
 
     public CaClient(Vertx vertx, Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        this.vertx = vertx;
-        this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this(vertx, timeout, RoleRequests.UNBOUNDED);
+    }
+
+    /** @param maxPending how many requests may wait at once; past it they fail at once ({@link RoleRequests}) */
+    public CaClient(Vertx vertx, Duration timeout, int maxPending) {
+        this.requests = new RoleRequests(vertx, "ca", ErrorCode.CA_UNAVAILABLE, timeout, maxPending);
     }
 
     /**
@@ -36,15 +36,11 @@ public final class CaClient {
      * {@link ErrorCode#CA_UNAVAILABLE} when no ca role answered, {@link ErrorCode#BAD_REQUEST} for a refused request
      */
     public Future<SignedChain> sign(SignRequest request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.CA_SIGN, request.toJson(), delivery)
-                .recover(failure -> Future.failedFuture(GatewayException.fromBus(failure, ErrorCode.CA_UNAVAILABLE, "ca")))
-                .map(reply -> SignedChain.fromJson(reply.body()));
+        return requests.request(Addresses.CA_SIGN, request.toJson()).map(SignedChain::fromJson);
     }
 
     /** @return the root, or a failed future with {@link ErrorCode#CA_UNAVAILABLE} */
     public Future<CaRoot> root() {
-        return vertx.eventBus().<JsonObject>request(Addresses.CA_ROOT, new JsonObject(), delivery)
-                .recover(failure -> Future.failedFuture(GatewayException.fromBus(failure, ErrorCode.CA_UNAVAILABLE, "ca")))
-                .map(reply -> CaRoot.fromJson(reply.body()));
+        return requests.request(Addresses.CA_ROOT, new JsonObject()).map(CaRoot::fromJson);
     }
 }

@@ -3,10 +3,9 @@ package dev.portcullis.api.dns;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.api.bus.RoleRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
@@ -16,19 +15,19 @@ public final class ResolveClient {
     /** Default time to wait: a resolver timeout plus one retry fit inside it. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(6);
 
-    private final Vertx vertx;
-    private final DeliveryOptions delivery;
+    private final RoleRequests requests;
 
     public ResolveClient(Vertx vertx) {
         this(vertx, DEFAULT_TIMEOUT);
     }
 
     public ResolveClient(Vertx vertx, Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        this.vertx = vertx;
-        this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this(vertx, timeout, RoleRequests.UNBOUNDED);
+    }
+
+    /** @param maxPending how many requests may wait at once; past it they fail at once ({@link RoleRequests}) */
+    public ResolveClient(Vertx vertx, Duration timeout, int maxPending) {
+        this.requests = new RoleRequests(vertx, "dns", ErrorCode.DNS_UNAVAILABLE, timeout, maxPending);
     }
 
     /**
@@ -39,10 +38,7 @@ public final class ResolveClient {
      * {@link ErrorCode#DNS_UNAVAILABLE} when no dns role answered
      */
     public Future<Resolution> resolve(ResolveRequest request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.DNS_RESOLVE, request.toJson(), delivery)
-                .recover(failure -> Future.failedFuture(
-                        GatewayException.fromBus(failure, ErrorCode.DNS_UNAVAILABLE, "dns")))
-                .map(reply -> Resolution.fromJson(reply.body()));
+        return requests.request(Addresses.DNS_RESOLVE, request.toJson()).map(Resolution::fromJson);
     }
 
     /**
@@ -52,9 +48,6 @@ public final class ResolveClient {
      * {@link GatewayException} ({@link ErrorCode#DNS_UNAVAILABLE} when no dns role answered)
      */
     public Future<RecentNames> recentNames(RecentNamesRequest request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.DNS_RECENT_NAMES, request.toJson(), delivery)
-                .recover(failure -> Future.failedFuture(
-                        GatewayException.fromBus(failure, ErrorCode.DNS_UNAVAILABLE, "dns")))
-                .map(reply -> RecentNames.fromJson(reply.body()));
+        return requests.request(Addresses.DNS_RECENT_NAMES, request.toJson()).map(RecentNames::fromJson);
     }
 }

@@ -3,10 +3,9 @@ package dev.portcullis.api.policy;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.api.bus.RoleRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
@@ -19,19 +18,19 @@ public final class PolicyClient {
     /** Default time to wait for a decision: long enough for a busy cluster, short enough to fail closed fast. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
-    private final Vertx vertx;
-    private final DeliveryOptions delivery;
+    private final RoleRequests requests;
 
     public PolicyClient(Vertx vertx) {
         this(vertx, DEFAULT_TIMEOUT);
     }
 
     public PolicyClient(Vertx vertx, Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        this.vertx = vertx;
-        this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this(vertx, timeout, RoleRequests.UNBOUNDED);
+    }
+
+    /** @param maxPending how many requests may wait at once; past it they fail at once ({@link RoleRequests}) */
+    public PolicyClient(Vertx vertx, Duration timeout, int maxPending) {
+        this.requests = new RoleRequests(vertx, "policy", ErrorCode.POLICY_UNAVAILABLE, timeout, maxPending);
     }
 
     /**
@@ -42,10 +41,7 @@ public final class PolicyClient {
      * {@link ErrorCode#BAD_REQUEST} when the role refused the request
      */
     public Future<Decision> decide(DecideRequest request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.POLICY_DECIDE, request.toJson(), delivery)
-                .recover(failure -> Future.failedFuture(
-                        GatewayException.fromBus(failure, ErrorCode.POLICY_UNAVAILABLE, "policy")))
-                .map(reply -> Decision.fromJson(reply.body()));
+        return requests.request(Addresses.POLICY_DECIDE, request.toJson()).map(Decision::fromJson);
     }
 
     /**
@@ -54,9 +50,6 @@ public final class PolicyClient {
      * @return the decision, or a failed future with {@link ErrorCode#POLICY_UNAVAILABLE} (callers fail closed)
      */
     public Future<HttpDecision> decideHttp(HttpDecideRequest request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.POLICY_HTTP, request.toJson(), delivery)
-                .recover(failure -> Future.failedFuture(
-                        GatewayException.fromBus(failure, ErrorCode.POLICY_UNAVAILABLE, "policy")))
-                .map(reply -> HttpDecision.fromJson(reply.body()));
+        return requests.request(Addresses.POLICY_HTTP, request.toJson()).map(HttpDecision::fromJson);
     }
 }

@@ -1,0 +1,2 @@
+/** Logging helpers shared by the roles. */
+package dev.portcullis.api.log;

@@ -1,0 +1,75 @@
+package dev.portcullis.api.bus;
+
+import dev.portcullis.api.policy.DecideRequest;
+import dev.portcullis.api.policy.Mode;
+import dev.portcullis.api.policy.PolicyClient;
+import dev.portcullis.api.policy.Protocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A policy role that has frozen (it holds its consumer but never answers) does not collect every new
+ * connection's request for its whole timeout: past the bound they fail at once, as "policy unavailable", and
+ * requests go to it again once the waiting ones have timed out.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RoleRequestsTest {
+
+    private Vertx vertx;
+    private final List<Message<JsonObject>> unanswered = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        vertx.eventBus().<JsonObject>consumer(Addresses.POLICY_DECIDE, unanswered::add).completion().await();
+    }
+
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+    }
+
+    @Test
+    void pastTheBoundRequestsToAFrozenRoleFailAtOnceAsUnavailable() {
+        PolicyClient policy = new PolicyClient(vertx, Duration.ofMillis(800), 3);
+        List<Future<?>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(policy.decide(question()));
+        }
+
+        long started = System.nanoTime();
+        Throwable failFast = policy.decide(question()).cause();
+        assertThat(failFast).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("policy unavailable").hasMessageContaining("3 requests already wait");
+        assertThat(((GatewayException) failFast).code()).isEqualTo(ErrorCode.POLICY_UNAVAILABLE);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(100));
+
+        Future.join(waiting).otherwiseEmpty().await();
+        assertThat(waiting).allMatch(Future::failed);
+        assertThat(unanswered).hasSize(3);
+
+        // The waiting ones timed out: the next request is sent to the role again.
+        Future<?> again = policy.decide(question());
+        again.otherwiseEmpty().await();
+        assertThat(again.cause()).hasMessageContaining("no answer in time");
+        assertThat(unanswered).hasSize(4);
+    }
+
+    private static DecideRequest question() {
+        return new DecideRequest("example.com", 443, "10.0.0.1", "explicit", Mode.EXPLICIT, Protocol.TCP, null);
+    }
+}
