@@ -75,6 +75,7 @@ public final class ProxyOptions {
             .duration("ca-timeout")
             .integer("leaf-cache-size")
             .section("access-log", ConfigSchema.builder().string("file").build())
+            .section("limits", LimitOptions.SCHEMA)
             .build();
 
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
@@ -94,6 +95,7 @@ public final class ProxyOptions {
     private String upstreamCaFile;
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
     private int leafCacheSize = DEFAULT_LEAF_CACHE_SIZE;
+    private LimitOptions limits = new LimitOptions();
 
     public ProxyOptions() {
     }
@@ -134,6 +136,7 @@ public final class ProxyOptions {
             setUpstreamCaFile(config.string("upstream-ca-file", null));
             setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
             setLeafCacheSize(config.integer("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
+            setLimits(new LimitOptions(config.section("limits")));
         } catch (IllegalArgumentException e) {
             throw config.invalid(e);
         }
@@ -159,7 +162,8 @@ public final class ProxyOptions {
         if (upstreamCaFile != null) {
             json.put("upstream-ca-file", upstreamCaFile);
         }
-        json.put("ca-timeout", Durations.format(caTimeout)).put("leaf-cache-size", leafCacheSize);
+        json.put("ca-timeout", Durations.format(caTimeout)).put("leaf-cache-size", leafCacheSize)
+                .put("limits", limits.toJson());
         return json;
     }
 
@@ -331,6 +335,16 @@ public final class ProxyOptions {
 
     public ProxyOptions setLeafCacheSize(int leafCacheSize) {
         this.leafCacheSize = atLeast("leaf-cache-size", leafCacheSize, 1);
+        return this;
+    }
+
+    /** What one client, and all of them, may hold open on this node. */
+    public LimitOptions getLimits() {
+        return limits;
+    }
+
+    public ProxyOptions setLimits(LimitOptions limits) {
+        this.limits = new LimitOptions(limits.toJson());
         return this;
     }
 

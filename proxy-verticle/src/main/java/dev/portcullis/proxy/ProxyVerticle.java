@@ -6,6 +6,7 @@ import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.admit.Admission;
+import dev.portcullis.proxy.connection.ConnectionLimits;
 import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.explicit.ExplicitListener;
@@ -70,10 +71,11 @@ public class ProxyVerticle extends VerticleBase {
     }
 
     private Future<?> startListener(ProxyOptions options) {
-        PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout());
+        int maxPending = options.getLimits().getMaxPendingBusRequests();
+        PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout(), maxPending);
         Decider decider = new Decider(policy, options.getDecisionCacheSize());
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
-        ResolveClient dns = new ResolveClient(vertx, options.getDnsTimeout());
+        ResolveClient dns = new ResolveClient(vertx, options.getDnsTimeout(), maxPending);
         DestinationResolver resolver = new DestinationResolver(dns, options.getDecisionCacheSize());
         NetClientOptions clientOptions = new NetClientOptions()
                 .setConnectTimeout((int) options.getConnectTimeout().toMillis())
@@ -88,7 +90,7 @@ public class ProxyVerticle extends VerticleBase {
         OwnEndpoints ownEndpoints = new OwnEndpoints(vertx.sharedData().getLocalMap(OwnEndpoints.MAP_NAME),
                 vertx.sharedData().getLocalMap(LISTENERS_MAP), classifier);
         GuardCache guards = new GuardCache(classifier, ownEndpoints);
-        LeafMinter minter = new LeafMinter(vertx, new CaClient(vertx, options.getCaTimeout()),
+        LeafMinter minter = new LeafMinter(vertx, new CaClient(vertx, options.getCaTimeout(), maxPending),
                 options.getLeafCacheSize(), LEAF_KEEP);
         caChanges = vertx.eventBus().<JsonObject>consumer(Addresses.CA_CHANGED, message -> {
             // Every ca instance announces its CA when it starts; only a different CA makes our leaves stale.
@@ -104,7 +106,8 @@ public class ProxyVerticle extends VerticleBase {
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
                 minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
         Admission admission = new Admission(decider, policy, resolver, guards, dialer);
-        Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception);
+        Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
+                ConnectionLimits.of(vertx, options.getLimits()));
         explicit = new ExplicitListener(vertx, options, stages);
         for (TransparentListenerOptions listener : options.getTransparent()) {
             transparent.add(new TransparentListener(vertx, options, listener, stages));

@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.admit.Admission;
+import dev.portcullis.proxy.connection.ConnectionLimits;
 import dev.portcullis.proxy.intercept.Interception;
 import io.vertx.core.Vertx;
 
@@ -15,7 +16,8 @@ import io.vertx.core.Vertx;
  * @param dns          the dns role, for the names it recently answered to a workload
  * @param accessLog    one record per connection
  * @param interception what decrypt inspection needs
+ * @param limits       the node's connection limits, checked first on every listener
  */
 public record Stages(Vertx vertx, ProxyOptions options, Admission admission, ResolveClient dns,
-                     AccessLog accessLog, Interception.Tools interception) {
+                     AccessLog accessLog, Interception.Tools interception, ConnectionLimits limits) {
 }

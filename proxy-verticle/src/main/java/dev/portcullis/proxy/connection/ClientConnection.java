@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.connection;
 
+import dev.portcullis.api.log.ThrottledLog;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.hello.PeekOutcome;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,7 @@ public final class ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final String INPUT_WATCH = "portcullis-input-watch";
+    private static final ThrottledLog LIMIT_LOG = new ThrottledLog(LOG, 10_000);
 
     private final NetSocket socket;
     private final Channel channel;
@@ -46,12 +49,15 @@ public final class ClientConnection {
     private final AccessLog accessLog;
     private final AccessRecord record;
     private final String clientIp;
+    private final ConnectionLimits limits;
     private final List<Long> timers = new ArrayList<>(2);
     private NetSocket heldUpstream;
     private Consumer<Throwable> errorListener;
     private Runnable inputShutdownListener;
     private boolean inputShutdown;
     private String closeReason = "client closed";
+    private boolean holdsSlot;
+    private boolean headFinished;
     private boolean handedOver;
     private boolean closed;
     private boolean finished;
@@ -59,11 +65,14 @@ public final class ClientConnection {
     /**
      * Takes over a socket just accepted (in the connect handler, before its first read).
      *
+     * @param limits   the node's connection limits, which {@link #withinLimits} checks
      * @param listener the listener's name, for the record
      * @param mode     {@code explicit} or {@code transparent}, for the record
      */
-    public ClientConnection(Vertx vertx, NetSocket socket, AccessLog accessLog, String listener, String mode) {
+    public ClientConnection(Vertx vertx, NetSocket socket, AccessLog accessLog, ConnectionLimits limits,
+                            String listener, String mode) {
         this.vertx = vertx;
+        this.limits = limits;
         this.socket = socket;
         this.channel = Sockets.channel(socket);
         this.accessLog = accessLog;
@@ -83,6 +92,44 @@ public final class ClientConnection {
                 ctx.fireUserEventTriggered(event);
             }
         });
+    }
+
+    /**
+     * Takes this connection's slot in the node's limits (README, "Limits"), first thing on every listener. Over
+     * a limit, the client is refused at once, before a byte of it is read: with {@code 429} or {@code 503} where
+     * it speaks HTTP to the proxy ({@code answerHttp}), else closed; the reason goes to the record, and to the
+     * log once per client and interval, since a flood repeats it thousands of times.
+     *
+     * @return whether the connection may go on
+     */
+    public boolean withinLimits(boolean answerHttp) {
+        Optional<LimitExceededException> exceeded = limits.tryAccept(clientIp);
+        if (exceeded.isEmpty()) {
+            holdsSlot = true;
+            return true;
+        }
+        LimitExceededException limit = exceeded.get();
+        LIMIT_LOG.warn(clientIp, record.get(AccessRecord.LISTENER) + " refused " + clientIp + " with "
+                + limit.status() + ": " + limit.getMessage());
+        record.put(AccessRecord.STATUS, limit.status()).put(AccessRecord.REASON, limit.getMessage());
+        if (answerHttp) {
+            refuse(limit);
+        } else {
+            socket.close();
+            finish(limit.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * The client has sent its whole request head or ClientHello, or was decided without one: it no longer
+     * counts against the unfinished-heads limits. Later calls do nothing.
+     */
+    public void headFinished() {
+        if (holdsSlot && !headFinished) {
+            headFinished = true;
+            limits.headFinished(clientIp);
+        }
     }
 
     /**
@@ -307,6 +354,10 @@ public final class ClientConnection {
 
     private void onClosed() {
         closed = true;
+        if (holdsSlot) {
+            holdsSlot = false;
+            limits.release(clientIp, headFinished);
+        }
         cancelTimers();
         closeUpstream();
         if (!handedOver) {

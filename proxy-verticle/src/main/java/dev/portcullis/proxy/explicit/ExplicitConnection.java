@@ -38,13 +38,16 @@ final class ExplicitConnection {
     ExplicitConnection(NetSocket socket, Stages stages, String listener) {
         this.stages = stages;
         this.listener = listener;
-        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), listener,
-                Json.wireName(Mode.EXPLICIT));
+        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), stages.limits(),
+                listener, Json.wireName(Mode.EXPLICIT));
         this.reader = new HeadReader(connection, stages.options().getMaxRequestLine(),
                 stages.options().getMaxHeaders(), stages.options().getRequestTimeout(), false);
     }
 
     void start() {
+        if (!connection.withinLimits(true)) {
+            return;
+        }
         reader.read().onSuccess(this::open).onFailure(connection::refuse);
     }
 

@@ -102,6 +102,7 @@ public final class HeadReader {
                 // in the rest.
                 connection.autoRead(false);
                 connection.whileOpen("client closed before its request was answered");
+                connection.headFinished();
                 head.tryComplete(parser.head());
             }
         } catch (BadRequestException e) {

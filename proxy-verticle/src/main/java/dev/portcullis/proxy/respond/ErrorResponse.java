@@ -52,6 +52,7 @@ public record ErrorResponse(int status, String proxyError, String reason) {
             case 408 -> "Request Timeout";
             case 411 -> "Length Required";
             case 414 -> "URI Too Long";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";

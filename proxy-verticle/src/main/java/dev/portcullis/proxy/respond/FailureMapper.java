@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.respond;
 
 import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.proxy.connection.LimitExceededException;
 import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
 import dev.portcullis.proxy.guard.GuardRefusedException;
@@ -22,6 +23,10 @@ public final class FailureMapper {
         }
         if (failure instanceof DeniedException denied) {
             return new ErrorResponse(403, "http_request_denied", denied.getMessage());
+        }
+        if (failure instanceof LimitExceededException limit) {
+            return new ErrorResponse(limit.status(), limit.status() == 429 ? "http_request_denied" : "proxy_internal_error",
+                    limit.getMessage());
         }
         if (failure instanceof GuardRefusedException refused) {
             return new ErrorResponse(403, "destination_ip_prohibited", refused.getMessage());

@@ -55,6 +55,7 @@ final class ByDestination {
      * @param release called once the relay is in place, to let bytes held in the client's pipeline flow
      */
     void start(Buffer first, String why, Runnable release) {
+        connection.headFinished();   // the bytes so far are all it will be decided on
         connection.autoRead(false);
         connection.whileOpen("client closed before its destination was named");
         OriginalDestination.find(stages.vertx(), connection.socket(), boundPort)

@@ -58,12 +58,16 @@ final class TransparentConnection {
         this.stages = stages;
         this.listener = listener;
         this.boundPort = boundPort;
-        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), listener.getName(),
-                Json.wireName(Mode.TRANSPARENT));
+        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), stages.limits(),
+                listener.getName(), Json.wireName(Mode.TRANSPARENT));
     }
 
     /** Installs the peek before the first read (the connect handler runs before it, so no byte is missed). */
     void start() {
+        // Closed, not answered, over a limit: before its first bytes, a transparent client's protocol is unknown.
+        if (!connection.withinLimits(false)) {
+            return;
+        }
         AccessRecord record = connection.record();
         record.put(AccessRecord.PORT, listener.getUpstreamPort());
         OriginalDestination.fromLocalAddress(connection.socket(), boundPort).ifPresent(original -> record.put(
@@ -130,6 +134,7 @@ final class TransparentConnection {
                     (first, why) -> byDestination().start(first, why, () -> { })).start();
             return Future.succeededFuture(new PeekOutcome.Pass());
         }
+        connection.headFinished();
         connection.record().put(AccessRecord.SNI, hello.sni());
         if (hello.ech()) {
             connection.record().put(AccessRecord.ECH, true);

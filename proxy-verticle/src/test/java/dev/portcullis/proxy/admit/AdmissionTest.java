@@ -10,9 +10,11 @@ import dev.portcullis.api.policy.Mode;
 import dev.portcullis.api.policy.NonTlsAction;
 import dev.portcullis.api.policy.Protocol;
 import dev.portcullis.api.policy.Verdict;
+import dev.portcullis.proxy.LimitOptions;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
+import dev.portcullis.proxy.connection.ConnectionLimits;
 import dev.portcullis.proxy.decide.DeniedException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,7 +72,7 @@ class AdmissionTest {
         }).listen(0, "127.0.0.1").await();
         AccessLog log = AccessLog.open(null);
         proxy = vertx.createNetServer().connectHandler(socket -> {
-            connection = new ClientConnection(vertx, socket, log, "test", "explicit");
+            connection = new ClientConnection(vertx, socket, log, new ConnectionLimits(new LimitOptions()), "test", "explicit");
             admit.run(connection).onComplete(done -> {
                 if (done.succeeded()) {
                     admitted.complete(done.result());

@@ -3,6 +3,7 @@ package dev.portcullis.proxy.connection;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.portcullis.proxy.LimitOptions;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.request.BadRequestException;
 import io.vertx.core.Vertx;
@@ -48,7 +49,7 @@ class ClientConnectionTest {
         ((Logger) LoggerFactory.getLogger("portcullis.access")).addAppender(capture);
         log = AccessLog.open(null);
         proxy = vertx.createNetServer()
-                .connectHandler(socket -> onAccept.accept(new ClientConnection(vertx, socket, log, "test", "explicit")))
+                .connectHandler(socket -> onAccept.accept(new ClientConnection(vertx, socket, log, new ConnectionLimits(new LimitOptions()), "test", "explicit")))
                 .listen(0, "127.0.0.1").await();
     }
 
