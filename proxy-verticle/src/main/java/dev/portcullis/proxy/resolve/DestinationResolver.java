@@ -76,12 +76,18 @@ public final class DestinationResolver {
         }).recover(failure -> {
             // Read again: the window may have ended while we asked, or another connection got a fresh answer.
             Kept stale = nearCache.getIfPresent(name);
-            if (stale == null || !noAnswer(failure)) {
+            if (stale == null) {
                 return Future.failedFuture(failure);
             }
             long pastTtlNanos = ticker.read() - stale.freshUntilNanos();
             if (pastTtlNanos < 0) {
                 return Future.succeededFuture(Resolved.fresh(stale.answer().addresses()));
+            }
+            if (!noAnswer(failure)) {
+                // The dns role answered that the old addresses are no longer good (RFC 8767 §5: a refresh that
+                // gets an answer replaces the stale data); they must not come back in a later outage.
+                nearCache.asMap().remove(name, stale);
+                return Future.failedFuture(failure);
             }
             staleServes.served(name, stale.answer().addresses(), Duration.ofNanos(pastTtlNanos), failure);
             return Future.succeededFuture(new Resolved(stale.answer().addresses(), true));

@@ -186,6 +186,20 @@ class DestinationResolverTest {
     }
 
     @Test
+    void aNameTheDnsRoleSaidIsGoneIsNotServedStaleInALaterOutage() {
+        DestinationResolver resolver = resolver(WINDOW);
+        resolver.resolve(NAME).await();
+        failWith = ErrorCode.NXDOMAIN;
+        advance(TTL);
+        assertThatThrownBy(() -> resolver.resolve(NAME).await()).isInstanceOf(GatewayException.class);
+        killDnsRole();
+
+        assertThatThrownBy(() -> resolver.resolve(NAME).await()).isInstanceOfSatisfying(GatewayException.class,
+                failure -> assertThat(failure.code()).isEqualTo(ErrorCode.DNS_UNAVAILABLE));
+        assertThat(staleLines()).isEmpty();
+    }
+
+    @Test
     void anOutageLogsOneLinePerNamePerQuietPeriod() {
         DestinationResolver resolver = resolver(WINDOW);
         resolver.resolve(NAME).await();
