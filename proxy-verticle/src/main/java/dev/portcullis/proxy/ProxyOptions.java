@@ -32,6 +32,10 @@ public final class ProxyOptions {
     public static final Duration DEFAULT_POLICY_TIMEOUT = Duration.ofSeconds(2);
     /** 6 s for the dns role. */
     public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(6);
+    /** 0 s: off, no address is used past the TTL the dns role gave it unless the operator asks for that. */
+    public static final Duration DEFAULT_DNS_SERVE_STALE = Duration.ZERO;
+    /** 3 days, the top of RFC 8767 §5's recommended "max stale timer" (1 to 3 days). */
+    public static final Duration MAX_DNS_SERVE_STALE = Duration.ofDays(3);
     /** {@value} bytes of request line. */
     public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
     /** {@value} bytes of header block. */
@@ -70,6 +74,7 @@ public final class ProxyOptions {
             .integer("max-headers")
             .duration("policy-timeout")
             .duration("dns-timeout")
+            .duration("dns-serve-stale")
             .integer("decision-cache-size")
             .string("upstream-ca-file")
             .duration("ca-timeout")
@@ -88,6 +93,7 @@ public final class ProxyOptions {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration policyTimeout = DEFAULT_POLICY_TIMEOUT;
     private Duration dnsTimeout = DEFAULT_DNS_TIMEOUT;
+    private Duration dnsServeStale = DEFAULT_DNS_SERVE_STALE;
     private int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
     private int maxHeaders = DEFAULT_MAX_HEADERS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
@@ -129,6 +135,7 @@ public final class ProxyOptions {
             setRequestTimeout(config.duration("request-timeout", DEFAULT_REQUEST_TIMEOUT));
             setPolicyTimeout(config.duration("policy-timeout", DEFAULT_POLICY_TIMEOUT));
             setDnsTimeout(config.duration("dns-timeout", DEFAULT_DNS_TIMEOUT));
+            setDnsServeStale(config.duration("dns-serve-stale", DEFAULT_DNS_SERVE_STALE));
             setMaxRequestLine(config.integer("max-request-line", DEFAULT_MAX_REQUEST_LINE));
             setMaxHeaders(config.integer("max-headers", DEFAULT_MAX_HEADERS));
             setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
@@ -153,6 +160,7 @@ public final class ProxyOptions {
                 .put("request-timeout", Durations.format(requestTimeout))
                 .put("policy-timeout", Durations.format(policyTimeout))
                 .put("dns-timeout", Durations.format(dnsTimeout))
+                .put("dns-serve-stale", Durations.format(dnsServeStale))
                 .put("max-request-line", maxRequestLine)
                 .put("max-headers", maxHeaders)
                 .put("decision-cache-size", decisionCacheSize);
@@ -270,6 +278,25 @@ public final class ProxyOptions {
 
     public ProxyOptions setDnsTimeout(Duration dnsTimeout) {
         this.dnsTimeout = positive("dns-timeout", dnsTimeout);
+        return this;
+    }
+
+    /**
+     * How long past its TTL a resolution may still be used when no dns role answers (RFC 8767 serve-stale);
+     * zero when that is off.
+     */
+    public Duration getDnsServeStale() {
+        return dnsServeStale;
+    }
+
+    /** @param dnsServeStale zero (off) to {@link #MAX_DNS_SERVE_STALE} */
+    public ProxyOptions setDnsServeStale(Duration dnsServeStale) {
+        if (dnsServeStale == null || dnsServeStale.isNegative() || dnsServeStale.compareTo(MAX_DNS_SERVE_STALE) > 0) {
+            throw new IllegalArgumentException("dns-serve-stale must be 0s (off) to "
+                    + Durations.format(MAX_DNS_SERVE_STALE) + ", was "
+                    + (dnsServeStale == null ? null : Durations.format(dnsServeStale)));
+        }
+        this.dnsServeStale = dnsServeStale;
         return this;
     }
 

@@ -76,7 +76,8 @@ public class ProxyVerticle extends VerticleBase {
         Decider decider = new Decider(policy, options.getDecisionCacheSize());
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
         ResolveClient dns = new ResolveClient(vertx, options.getDnsTimeout(), maxPending);
-        DestinationResolver resolver = new DestinationResolver(dns, options.getDecisionCacheSize());
+        DestinationResolver resolver = new DestinationResolver(dns, options.getDecisionCacheSize(),
+                options.getDnsServeStale());
         NetClientOptions clientOptions = new NetClientOptions()
                 .setConnectTimeout((int) options.getConnectTimeout().toMillis())
                 .setIdleTimeout((int) options.getIdleTimeout().toMillis())

@@ -29,6 +29,7 @@ class ProxyOptionsTest {
         assertThat(options.getAccessLogFile()).isNull();
         assertThat(options.getHelloTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.getSilentTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(options.getDnsServeStale()).as("serve-stale is off unless asked for").isZero();
         assertThat(options.getTransparent()).singleElement().satisfies(listener -> {
             assertThat(listener.getHost()).isEqualTo("127.0.0.1");
             assertThat(listener.getPort()).isEqualTo(8443);
@@ -61,11 +62,13 @@ class ProxyOptionsTest {
                 .setExplicitHost("0.0.0.0").setExplicitPort(8080)
                 .setConnectTimeout(Duration.ofMillis(1500)).setIdleTimeout(Duration.ofMinutes(2))
                 .setRequestTimeout(Duration.ofSeconds(3)).setPolicyTimeout(Duration.ofMillis(700))
-                .setDnsTimeout(Duration.ofSeconds(4)).setMaxRequestLine(4096).setMaxHeaders(16384)
+                .setDnsTimeout(Duration.ofSeconds(4)).setDnsServeStale(Duration.ofMinutes(5))
+                .setMaxRequestLine(4096).setMaxHeaders(16384)
                 .setDecisionCacheSize(5).setAccessLogFile("/tmp/access.log").setUpstreamCaFile("/tmp/ca.pem")
                 .setCaTimeout(Duration.ofSeconds(1)).setLeafCacheSize(7);
         assertThat(new ProxyOptions(options.toJson()).toJson()).isEqualTo(options.toJson());
         assertThat(new ProxyOptions(options).getConnectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(new ProxyOptions(options).getDnsServeStale()).isEqualTo(Duration.ofMinutes(5));
     }
 
     static Stream<Arguments> invalid() {
@@ -104,7 +107,9 @@ class ProxyOptionsTest {
                 arguments("a zero hello timeout", new JsonObject().put("hello-timeout", "0s"),
                         "proxy.hello-timeout must be positive"),
                 arguments("a zero request timeout", new JsonObject().put("request-timeout", 0),
-                        "proxy.request-timeout must be positive"));
+                        "proxy.request-timeout must be positive"),
+                arguments("a stale window past RFC 8767's three days", new JsonObject().put("dns-serve-stale", "4d"),
+                        "proxy.dns-serve-stale must be 0s (off) to 3d, was 4d"));
     }
 
     @ParameterizedTest(name = "{0}")

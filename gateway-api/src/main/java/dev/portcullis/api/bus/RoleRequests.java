@@ -25,7 +25,7 @@ public final class RoleRequests {
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
     private static final ThrottledLog FAIL_FAST_LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
-            10_000);
+            Duration.ofSeconds(10));
 
     private final Vertx vertx;
     private final String role;

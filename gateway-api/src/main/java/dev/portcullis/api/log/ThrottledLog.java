@@ -2,8 +2,10 @@ package dev.portcullis.api.log;
 
 import org.slf4j.Logger;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * A warning that can repeat thousands of times a second under a flood (a client over its limit, a role not
@@ -18,16 +20,23 @@ public final class ThrottledLog {
 
     private final Logger log;
     private final long intervalNanos;
+    private final LongSupplier nanoClock;
     private final Map<String, Window> windows = new HashMap<>();
 
-    public ThrottledLog(Logger log, long intervalMs) {
+    public ThrottledLog(Logger log, Duration interval) {
+        this(log, interval, System::nanoTime);
+    }
+
+    /** @param nanoClock a monotonic clock in nanoseconds ({@link System#nanoTime} but in tests) */
+    public ThrottledLog(Logger log, Duration interval, LongSupplier nanoClock) {
         this.log = log;
-        this.intervalNanos = intervalMs * 1_000_000;
+        this.intervalNanos = interval.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /** Logs {@code message} at WARN unless a line for {@code key} was logged less than an interval ago. */
     public void warn(String key, String message) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         int leftOut;
         synchronized (windows) {
             Window window = windows.get(key);

@@ -26,6 +26,11 @@ public final class AccessRecord {
      */
     public static final String ECH = "ech";
     public static final String RESOLVED = "resolved";
+    /**
+     * {@code true} when the addresses came from an answer past its TTL because no dns role answered
+     * ({@code proxy.dns-serve-stale}, RFC 8767); absent otherwise.
+     */
+    public static final String DNS_STALE = "dnsStale";
     /** Where a transparent client aimed, when the platform tells (TPROXY); the gateway never connects there. */
     public static final String ORIGINAL_DST = "originalDst";
     public static final String RULE = "rule";

@@ -21,7 +21,7 @@ import io.vertx.core.Future;
  * decide → (gate a plain-HTTP request) → resolve → guard → dial, for every listener: explicit CONNECT and
  * absolute-form, transparent TLS and plain HTTP, and connections named by their destination. Fills the
  * connection's record with what these stages learn (host, port, rule, verdict, policy version, inspection,
- * method and path of a plain request, the address dialled). Nothing is dialled before the policy allowed the
+ * method and path of a plain request, a stale resolution, the address dialled). Nothing is dialled before the policy allowed the
  * name and the guard passed the address; the address dialled always comes from the gateway's own DNS, never
  * from the client (README, "What happens to one connection").
  */
@@ -59,7 +59,12 @@ public final class Admission {
         return decider.decide(question)
                 .compose(decision -> allowed(record, decision, question, payload))
                 .compose(decision -> resolver.resolve(host)
-                        .map(addresses -> guards.guardFor(decision).allowed(addresses, question.port()))
+                        .map(resolved -> {
+                            if (resolved.stale()) {
+                                record.put(AccessRecord.DNS_STALE, true);
+                            }
+                            return guards.guardFor(decision).allowed(resolved.addresses(), question.port());
+                        })
                         .compose(addresses -> dialer.dial(addresses, question.port()))
                         .compose(upstream -> {
                             connection.holdUpstream(upstream);

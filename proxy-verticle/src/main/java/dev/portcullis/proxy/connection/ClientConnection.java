@@ -41,7 +41,7 @@ public final class ClientConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final String INPUT_WATCH = "portcullis-input-watch";
-    private static final ThrottledLog LIMIT_LOG = new ThrottledLog(LOG, 10_000);
+    private static final ThrottledLog LIMIT_LOG = new ThrottledLog(LOG, Duration.ofSeconds(10));
 
     private final NetSocket socket;
     private final Channel channel;

@@ -16,6 +16,7 @@ import dev.portcullis.proxy.resolve.DestinationResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,7 +49,7 @@ final class LocalFleet {
         });
         PolicyClient policy = new PolicyClient(vertx);
         admission = new Admission(new Decider(policy, 100), policy,
-                new DestinationResolver(new ResolveClient(vertx), 100),
+                new DestinationResolver(new ResolveClient(vertx), 100, Duration.ZERO),
                 new GuardCache(AddressClassifier.forThisHost(), OwnEndpoints.none(AddressClassifier.forThisHost())),
                 new Dialer(vertx.createNetClient()));
     }
