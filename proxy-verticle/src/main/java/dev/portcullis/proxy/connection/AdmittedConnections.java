@@ -26,10 +26,6 @@ public final class AdmittedConnections {
         connection.onFinish(() -> open.remove(connection));
     }
 
-    public int size() {
-        return open.size();
-    }
-
     /**
      * The open connections grouped by the question that admitted them, a copy: one answer settles every
      * connection in a group.
