@@ -76,6 +76,7 @@ public final class ProxyOptions {
             .duration("dns-timeout")
             .duration("dns-serve-stale")
             .integer("decision-cache-size")
+            .bool("revoke-on-change")
             .string("upstream-ca-file")
             .duration("ca-timeout")
             .integer("leaf-cache-size")
@@ -97,6 +98,7 @@ public final class ProxyOptions {
     private int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
     private int maxHeaders = DEFAULT_MAX_HEADERS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
+    private boolean revokeOnChange;
     private String accessLogFile;
     private String upstreamCaFile;
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
@@ -139,6 +141,7 @@ public final class ProxyOptions {
             setMaxRequestLine(config.integer("max-request-line", DEFAULT_MAX_REQUEST_LINE));
             setMaxHeaders(config.integer("max-headers", DEFAULT_MAX_HEADERS));
             setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
+            setRevokeOnChange(config.bool("revoke-on-change", false));
             setAccessLogFile(config.section("access-log").string("file", null));
             setUpstreamCaFile(config.string("upstream-ca-file", null));
             setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
@@ -163,7 +166,8 @@ public final class ProxyOptions {
                 .put("dns-serve-stale", Durations.format(dnsServeStale))
                 .put("max-request-line", maxRequestLine)
                 .put("max-headers", maxHeaders)
-                .put("decision-cache-size", decisionCacheSize);
+                .put("decision-cache-size", decisionCacheSize)
+                .put("revoke-on-change", revokeOnChange);
         if (accessLogFile != null) {
             json.put("access-log", new JsonObject().put("file", accessLogFile));
         }
@@ -324,6 +328,19 @@ public final class ProxyOptions {
 
     public ProxyOptions setDecisionCacheSize(int decisionCacheSize) {
         this.decisionCacheSize = atLeast("decision-cache-size", decisionCacheSize, 0);
+        return this;
+    }
+
+    /**
+     * Whether a new policy version closes the open connections it no longer allows (README, "Policy reference");
+     * off by default, when a connection lives under the version that admitted it until it ends.
+     */
+    public boolean isRevokeOnChange() {
+        return revokeOnChange;
+    }
+
+    public ProxyOptions setRevokeOnChange(boolean revokeOnChange) {
+        this.revokeOnChange = revokeOnChange;
         return this;
     }
 

@@ -3,6 +3,7 @@ package dev.portcullis.proxy;
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.dns.ResolveClient;
+import dev.portcullis.api.policy.PolicyChanged;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.admit.Admission;
@@ -18,6 +19,7 @@ import dev.portcullis.proxy.intercept.LeafMinter;
 import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.resolve.DestinationResolver;
+import dev.portcullis.proxy.revoke.RevokeOnChange;
 import dev.portcullis.proxy.transparent.TransparentListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -74,7 +76,13 @@ public class ProxyVerticle extends VerticleBase {
         int maxPending = options.getLimits().getMaxPendingBusRequests();
         PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout(), maxPending);
         Decider decider = new Decider(policy, options.getDecisionCacheSize());
-        policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> decider.clear());
+        RevokeOnChange revocation = options.isRevokeOnChange() ? RevokeOnChange.on(decider) : RevokeOnChange.off();
+        policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> {
+            decider.clear();
+            if (revocation.enabled()) {
+                revocation.policyChanged(announcedVersion(message.body()));
+            }
+        });
         ResolveClient dns = new ResolveClient(vertx, options.getDnsTimeout(), maxPending);
         DestinationResolver resolver = new DestinationResolver(dns, options.getDecisionCacheSize(),
                 options.getDnsServeStale());
@@ -106,7 +114,7 @@ public class ProxyVerticle extends VerticleBase {
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
                 minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
-        Admission admission = new Admission(decider, policy, resolver, guards, dialer);
+        Admission admission = new Admission(decider, policy, resolver, guards, dialer, revocation);
         Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
                 ConnectionLimits.of(vertx, options.getLimits()));
         explicit = new ExplicitListener(vertx, options, stages);
@@ -121,6 +129,16 @@ public class ProxyVerticle extends VerticleBase {
                             .onSuccess(bound -> announce(listener.name(), listener.host(), bound)))
                             .toList());
                 });
+    }
+
+    /** The version a {@code policy.changed} announces; a malformed notice still clears and re-decides. */
+    private static String announcedVersion(Object body) {
+        try {
+            return PolicyChanged.fromJson((JsonObject) body).policyVersion();
+        } catch (RuntimeException e) {
+            LOG.warn("malformed policy.changed notice: {}", e.getMessage());
+            return "unknown";
+        }
     }
 
     /** Also makes the listener one of the gateway's own endpoints, refused by the guard ({@link OwnEndpoints}). */

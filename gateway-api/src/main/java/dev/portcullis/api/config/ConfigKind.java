@@ -10,6 +10,8 @@ public enum ConfigKind {
     STRING("a string"),
     /** A whole number that fits 32 bits. */
     INTEGER("a whole number"),
+    /** {@code true} or {@code false}; in the file a YAML boolean, not the text {@code "true"}. */
+    BOOLEAN("true or false"),
     /** {@code "500ms"}, {@code "10s"}, {@code "5m"}, {@code "1h"}, {@code "7d"} or milliseconds ({@link Durations}). */
     DURATION("a duration such as 500ms, 10s, 5m, 1h or 7d"),
     /** A list of strings, or one comma-separated string. */

@@ -93,6 +93,7 @@ public final class ConfigSchema {
             case STRING -> value instanceof String || value instanceof Number;
             case INTEGER -> value instanceof Number number && number.doubleValue() == number.longValue()
                     && number.longValue() >= Integer.MIN_VALUE && number.longValue() <= Integer.MAX_VALUE;
+            case BOOLEAN -> value instanceof Boolean;
             case DURATION -> isDuration(value);
             case STRING_LIST -> value instanceof String || value instanceof JsonArray;
             case SECTION, MAP -> value instanceof JsonObject;
@@ -153,6 +154,10 @@ public final class ConfigSchema {
 
         public Builder integer(String key) {
             return add(key, ConfigKind.INTEGER, null);
+        }
+
+        public Builder bool(String key) {
+            return add(key, ConfigKind.BOOLEAN, null);
         }
 
         public Builder duration(String key) {

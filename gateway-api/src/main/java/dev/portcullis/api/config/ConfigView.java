@@ -45,6 +45,11 @@ public final class ConfigView {
         return value == null ? fallback : ((Number) value).intValue();
     }
 
+    public boolean bool(String key, boolean fallback) {
+        Object value = value(key, ConfigKind.BOOLEAN);
+        return value == null ? fallback : (Boolean) value;
+    }
+
     public Duration duration(String key, Duration fallback) {
         Object value = value(key, ConfigKind.DURATION);
         return value == null ? fallback : Durations.parse(key, value);

@@ -34,8 +34,9 @@ public record EnvBinding(String variable, List<String> path, ConfigKind kind) {
     }
 
     /**
-     * Reads the variable's text as the declared kind: whole numbers as numbers, lists comma-separated, lists of
-     * sections and free maps as JSON, durations and strings as written.
+     * Reads the variable's text as the declared kind: whole numbers as numbers, {@code true} or {@code false}
+     * (any case, nothing else) as a boolean, lists comma-separated, lists of sections and free maps as JSON,
+     * durations and strings as written.
      *
      * @throws InvalidConfigException naming the variable when the text is not of that kind
      */
@@ -45,6 +46,13 @@ public record EnvBinding(String variable, List<String> path, ConfigKind kind) {
             return switch (kind) {
                 case STRING -> value;
                 case INTEGER -> Integer.parseInt(value);
+                case BOOLEAN -> {
+                    // Only the two words: a typo such as "ture" must not quietly read as false.
+                    if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                        throw refused(value);
+                    }
+                    yield Boolean.valueOf(value);
+                }
                 case DURATION -> value.matches("\\d+") ? (Object) Long.parseLong(value) : value;
                 case STRING_LIST -> {
                     JsonArray items = new JsonArray();
@@ -59,9 +67,13 @@ public record EnvBinding(String variable, List<String> path, ConfigKind kind) {
                 case SECTION, MAP -> new JsonObject(value);
             };
         } catch (NumberFormatException | DecodeException e) {
-            throw new InvalidConfigException(variable, "expected " + kind.expected()
-                    + (kind == ConfigKind.SECTION_LIST || kind == ConfigKind.MAP ? " as JSON" : "")
-                    + " for " + key() + ", was \"" + value + "\"");
+            throw refused(value);
         }
+    }
+
+    private InvalidConfigException refused(String value) {
+        return new InvalidConfigException(variable, "expected " + kind.expected()
+                + (kind == ConfigKind.SECTION_LIST || kind == ConfigKind.MAP ? " as JSON" : "")
+                + " for " + key() + ", was \"" + value + "\"");
     }
 }

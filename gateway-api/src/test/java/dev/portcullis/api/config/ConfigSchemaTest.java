@@ -23,6 +23,7 @@ class ConfigSchemaTest {
             .sections("transparent", LISTENER)
             .duration("idle-timeout")
             .integer("max-headers")
+            .bool("revoke-on-change")
             .strings("servers")
             .map("static")
             .build();
@@ -63,6 +64,11 @@ class ConfigSchemaTest {
                 arguments("a list of strings holding a map",
                         new JsonObject().put("servers", new JsonArray().add(new JsonObject())),
                         "proxy.servers[0]: expected a string, was a map"),
+                arguments("the text \"true\" is not a boolean",
+                        new JsonObject().put("revoke-on-change", "true"),
+                        "proxy.revoke-on-change: expected true or false, was the string \"true\""),
+                arguments("a number is not a boolean", new JsonObject().put("revoke-on-change", 1),
+                        "proxy.revoke-on-change: expected true or false, was the number 1"),
                 arguments("a boolean where a string list belongs", new JsonObject().put("servers", true),
                         "proxy.servers: expected a list of strings, was the boolean true"));
     }
@@ -79,12 +85,15 @@ class ConfigSchemaTest {
     void readsTypedValuesAndFallsBackToTheCallersDefaults() {
         ConfigView proxy = PROXY.read("proxy", new JsonObject()
                 .put("idle-timeout", "1s")
+                .put("revoke-on-change", true)
                 .put("servers", "a, b,")
                 .put("explicit", new JsonObject().put("host", "::1"))
                 .put("transparent", new JsonArray().add(new JsonObject().put("port", 9))));
 
         assertThat(proxy.duration("idle-timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(1));
         assertThat(proxy.integer("max-headers", 7)).isEqualTo(7);
+        assertThat(proxy.bool("revoke-on-change", false)).isTrue();
+        assertThat(PROXY.read("proxy", new JsonObject()).bool("revoke-on-change", false)).isFalse();
         assertThat(proxy.strings("servers")).containsExactly("a", "b");
         assertThat(proxy.section("explicit").string("host", "x")).isEqualTo("::1");
         assertThat(proxy.sections("transparent")).singleElement()
@@ -121,6 +130,8 @@ class ConfigSchemaTest {
                         org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_TRANSPARENT", "proxy.transparent"),
                         org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_IDLE_TIMEOUT", "proxy.idle-timeout"),
                         org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_MAX_HEADERS", "proxy.max-headers"),
+                        org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_REVOKE_ON_CHANGE",
+                                "proxy.revoke-on-change"),
                         org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_SERVERS", "proxy.servers"),
                         org.assertj.core.groups.Tuple.tuple("PORTCULLIS_PROXY_STATIC", "proxy.static"));
     }
@@ -134,6 +145,8 @@ class ConfigSchemaTest {
                         new JsonArray().add("10.0.0.1:5701").add("10.0.0.2:5701")),
                 arguments("a list of sections is JSON", ConfigKind.SECTION_LIST, "[{\"port\":8443}]",
                         new JsonArray().add(new JsonObject().put("port", 8443))),
+                arguments("a boolean is true or false, in any case", ConfigKind.BOOLEAN, " TRUE ", true),
+                arguments("false reads as false", ConfigKind.BOOLEAN, "false", false),
                 arguments("a string is taken as written", ConfigKind.STRING, "127.0.0.1", "127.0.0.1"));
     }
 
@@ -143,6 +156,17 @@ class ConfigSchemaTest {
         EnvBinding binding = new EnvBinding("PORTCULLIS_X", List.of("x"), kind);
 
         assertThat(binding.convert(text)).isEqualTo(expected);
+    }
+
+    @Test
+    void environmentTextThatIsNeitherTrueNorFalseIsRefused() {
+        EnvBinding binding = new EnvBinding("PORTCULLIS_PROXY_REVOKE_ON_CHANGE", List.of("proxy", "revoke-on-change"),
+                ConfigKind.BOOLEAN);
+
+        assertThatThrownBy(() -> binding.convert("yes"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("PORTCULLIS_PROXY_REVOKE_ON_CHANGE: expected true or false for proxy.revoke-on-change,"
+                        + " was \"yes\"");
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 /**
  * Counts what the access records say, so the metrics and the log are the same facts under the same names:
  * {@code portcullis_connections_total{listener, verdict, inspection, outcome, ech}} (one per record: a connection, or
- * a request inside a decrypted one) and {@code portcullis_bytes_total{listener, direction}}. Registered in
+ * a request inside a decrypted one), {@code portcullis_bytes_total{listener, direction}} and
+ * {@code portcullis_tunnels_revoked_total{listener}} (connections closed with reason {@code revoked}, counted from
+ * their records like the rest). Registered in
  * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
  */
 final class AccessMetrics {
@@ -29,6 +31,14 @@ final class AccessMetrics {
                 .tag("ech", String.valueOf(Boolean.TRUE.equals(record.getValue(AccessRecord.ECH))))
                 .register(REGISTRY)
                 .increment();
+        if (AccessRecord.REVOKED.equals(record.getValue(AccessRecord.REASON))) {
+            Counter.builder("portcullis.tunnels.revoked")
+                    .description("Open connections closed because a new policy version denies them "
+                            + "(proxy.revoke-on-change)")
+                    .tag("listener", listener)
+                    .register(REGISTRY)
+                    .increment();
+        }
         bytes(listener, "up", record.getValue(AccessRecord.BYTES_UP));
         bytes(listener, "down", record.getValue(AccessRecord.BYTES_DOWN));
     }

@@ -39,6 +39,13 @@ public final class AccessRecord {
     public static final String POLICY_VERSION = "policyVersion";
     public static final String STATUS = "status";
     public static final String REASON = "reason";
+    /**
+     * The {@link #REASON} of an admitted connection that a new policy version denies and closes
+     * ({@code proxy.revoke-on-change}); {@link #REVOKED_BY} then says by what.
+     */
+    public static final String REVOKED = "revoked";
+    /** What revoked the connection: {@code denied by rule 'default' (policy sha256:…)}. */
+    public static final String REVOKED_BY = "revokedBy";
     public static final String BYTES_UP = "bytesUp";
     public static final String BYTES_DOWN = "bytesDown";
     public static final String DURATION_MS = "durationMs";

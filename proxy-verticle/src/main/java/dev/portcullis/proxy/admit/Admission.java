@@ -15,6 +15,7 @@ import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.guard.GuardCache;
 import dev.portcullis.proxy.resolve.DestinationResolver;
+import dev.portcullis.proxy.revoke.RevokeOnChange;
 import io.vertx.core.Future;
 
 /**
@@ -23,7 +24,8 @@ import io.vertx.core.Future;
  * connection's record with what these stages learn (host, port, rule, verdict, policy version, inspection,
  * method and path of a plain request, a stale resolution, the address dialled). Nothing is dialled before the policy allowed the
  * name and the guard passed the address; the address dialled always comes from the gateway's own DNS, never
- * from the client (README, "What happens to one connection").
+ * from the client (README, "What happens to one connection"). An admitted connection is handed to
+ * {@link RevokeOnChange}, which asks again about it when the policy changes.
  */
 public final class Admission {
 
@@ -32,14 +34,16 @@ public final class Admission {
     private final DestinationResolver resolver;
     private final GuardCache guards;
     private final Dialer dialer;
+    private final RevokeOnChange revocation;
 
     public Admission(Decider decider, PolicyClient policy, DestinationResolver resolver, GuardCache guards,
-                     Dialer dialer) {
+                     Dialer dialer, RevokeOnChange revocation) {
         this.decider = decider;
         this.policy = policy;
         this.resolver = resolver;
         this.guards = guards;
         this.dialer = dialer;
+        this.revocation = revocation;
     }
 
     /**
@@ -72,6 +76,7 @@ public final class Admission {
                                 return Future.failedFuture(new ClientGoneException());
                             }
                             record.put(AccessRecord.RESOLVED, upstream.remoteAddress().hostAddress());
+                            revocation.admitted(connection, question, decision);
                             return Future.succeededFuture(new Admitted(decision, upstream));
                         }));
     }

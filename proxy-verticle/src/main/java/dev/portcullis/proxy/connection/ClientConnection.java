@@ -51,6 +51,7 @@ public final class ClientConnection {
     private final String clientIp;
     private final ConnectionLimits limits;
     private final List<Long> timers = new ArrayList<>(2);
+    private final List<Runnable> finishListeners = new ArrayList<>(1);
     private NetSocket heldUpstream;
     private Consumer<Throwable> errorListener;
     private Runnable inputShutdownListener;
@@ -322,11 +323,52 @@ public final class ClientConnection {
 
     /** Closes the client without an answer (a reason a client cannot be told), and writes the record. */
     public void close(String reason) {
+        if (finished) {
+            return;
+        }
         LOG.info("{} closed for {}: {}", record.get(AccessRecord.LISTENER), clientIp, reason);
+        end(reason);
+    }
+
+    /**
+     * Closes an admitted connection that a new policy version denies ({@code proxy.revoke-on-change}, README
+     * "Policy reference"): reason {@link AccessRecord#REVOKED}, {@code why} (the denying rule and version) in
+     * {@link AccessRecord#REVOKED_BY}. Nothing is written to the client first: inside a tunnel the proxy has no
+     * voice of its own, so the client sees its connection end.
+     */
+    public void revoke(String why) {
+        if (finished) {
+            return;
+        }
+        LOG.info("{} revoked for {} -> {}:{}: {}", record.get(AccessRecord.LISTENER), clientIp,
+                record.get(AccessRecord.HOST), record.get(AccessRecord.PORT), why);
+        record.put(AccessRecord.REVOKED_BY, why);
+        end(AccessRecord.REVOKED);
+    }
+
+    /**
+     * Closes both sides. Once a relay owns them it closes the upstream after the client and writes the record
+     * with its byte counts; before that the record is written here.
+     */
+    private void end(String reason) {
         record.put(AccessRecord.REASON, reason);
         closeUpstream();
         socket.close();
-        finish(reason);
+        if (!handedOver) {
+            finish(reason);
+        }
+    }
+
+    /**
+     * Calls {@code listener} once, when the record is written, at once if it already has been: the one moment
+     * every connection passes through, however it ends.
+     */
+    public void onFinish(Runnable listener) {
+        if (finished) {
+            listener.run();
+        } else {
+            finishListeners.add(listener);
+        }
     }
 
     /**
@@ -343,6 +385,8 @@ public final class ClientConnection {
             record.put(AccessRecord.REASON, reason);
         }
         accessLog.write(record.finish());
+        finishListeners.forEach(Runnable::run);
+        finishListeners.clear();
     }
 
     private void onError(Throwable failure) {

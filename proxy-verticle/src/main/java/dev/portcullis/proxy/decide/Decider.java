@@ -11,12 +11,15 @@ import io.vertx.core.Future;
 /**
  * Decides through the policy role, reusing a decision for identical requests while its {@code cacheTtlMs}
  * lasts. {@link #clear()} is called on every {@code policy.changed}, so a new policy is never masked by the
- * cache for longer than the notice takes to arrive.
+ * cache for longer than the notice takes to arrive; an answer to a question asked before the clear is not cached,
+ * since the old version may have given it.
  */
 public final class Decider {
 
     private final PolicyClient policy;
     private final Cache<DecideRequest, Decision> nearCache;
+    /** How many times the cache was cleared; read on the event loop that decides and clears. */
+    private long clears;
 
     public Decider(PolicyClient policy, int cacheSize) {
         this.policy = policy;
@@ -36,8 +39,9 @@ public final class Decider {
         if (cached != null) {
             return Future.succeededFuture(cached);
         }
+        long asked = clears;
         return policy.decide(request).onSuccess(decision -> {
-            if (decision.cacheTtlMs() > 0) {
+            if (decision.cacheTtlMs() > 0 && asked == clears) {
                 nearCache.put(request, decision);
             }
         });
@@ -45,6 +49,7 @@ public final class Decider {
 
     /** Drops every cached decision. */
     public void clear() {
+        clears++;
         nearCache.invalidateAll();
     }
 }

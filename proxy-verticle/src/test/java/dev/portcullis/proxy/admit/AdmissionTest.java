@@ -43,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class AdmissionTest {
 
+    /** The default limits: far above what a test opens. */
+    private static final ConnectionLimits LIMITS = new ConnectionLimits(new LimitOptions());
+
     private Vertx vertx;
     private LocalFleet fleet;
     private NetServer origin;
@@ -72,7 +75,7 @@ class AdmissionTest {
         }).listen(0, "127.0.0.1").await();
         AccessLog log = AccessLog.open(null);
         proxy = vertx.createNetServer().connectHandler(socket -> {
-            connection = new ClientConnection(vertx, socket, log, new ConnectionLimits(new LimitOptions()), "test", "explicit");
+            connection = new ClientConnection(vertx, socket, log, LIMITS, "test", "explicit");
             admit.run(connection).onComplete(done -> {
                 if (done.succeeded()) {
                     admitted.complete(done.result());

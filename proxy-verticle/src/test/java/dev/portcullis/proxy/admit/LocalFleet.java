@@ -13,6 +13,7 @@ import dev.portcullis.proxy.guard.AddressClassifier;
 import dev.portcullis.proxy.guard.GuardCache;
 import dev.portcullis.proxy.guard.OwnEndpoints;
 import dev.portcullis.proxy.resolve.DestinationResolver;
+import dev.portcullis.proxy.revoke.RevokeOnChange;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -51,6 +52,6 @@ final class LocalFleet {
         admission = new Admission(new Decider(policy, 100), policy,
                 new DestinationResolver(new ResolveClient(vertx), 100, Duration.ZERO),
                 new GuardCache(AddressClassifier.forThisHost(), OwnEndpoints.none(AddressClassifier.forThisHost())),
-                new Dialer(vertx.createNetClient()));
+                new Dialer(vertx.createNetClient()), RevokeOnChange.off());
     }
 }

@@ -29,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ClientConnectionTest {
 
+    /** The default limits: far above what a test opens. */
+    private static final ConnectionLimits LIMITS = new ConnectionLimits(new LimitOptions());
+
     private Vertx vertx;
     private AccessLog log;
     private NetServer proxy;
@@ -49,7 +52,7 @@ class ClientConnectionTest {
         ((Logger) LoggerFactory.getLogger("portcullis.access")).addAppender(capture);
         log = AccessLog.open(null);
         proxy = vertx.createNetServer()
-                .connectHandler(socket -> onAccept.accept(new ClientConnection(vertx, socket, log, new ConnectionLimits(new LimitOptions()), "test", "explicit")))
+                .connectHandler(socket -> onAccept.accept(new ClientConnection(vertx, socket, log, LIMITS, "test", "explicit")))
                 .listen(0, "127.0.0.1").await();
     }
 
