@@ -69,6 +69,14 @@ public final class OwnEndpoints {
     }
 
     /**
+     * What a listener of {@value #LISTENERS_MAP} is, in words: {@code "workload DNS server"} for the dns role's,
+     * {@code "explicit listener"} and so on for the proxy's. The node says the same of another member's listeners.
+     */
+    public static String listenerWhat(String name) {
+        return DNS_LISTENER.equals(name) ? "workload DNS server" : name + " listener";
+    }
+
+    /**
      * One endpoint, parsed once: what it is in words, its port, its address ({@code null} for a listener bound by
      * name) and whether that address is this host's.
      */
@@ -145,35 +153,17 @@ public final class OwnEndpoints {
 
     private Optional<Endpoint> parseEntry(String value) {
         String[] parts = value.split(" ", 3);
-        Integer port = parts.length == 3 ? port(parts[1]) : null;
+        Integer port = parts.length == 3 ? ListenerAddress.port(parts[1]) : null;
         return port == null ? Optional.empty() : Optional.of(endpoint(parts[0], port, parts[2]));
     }
 
     private Optional<Endpoint> parseListener(String name, String where) {
-        int colon = where.lastIndexOf(':');
-        Integer port = colon > 0 ? port(where.substring(colon + 1)) : null;
-        if (port == null) {
-            return Optional.empty();    // e.g. the dns role's "starting" placeholder
-        }
-        String host = where.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return Optional.of(endpoint(host, port, DNS_LISTENER.equals(name)
-                ? "this gateway's workload DNS server" : "this gateway's " + name + " listener"));
+        return ListenerAddress.parse(where)
+                .map(bound -> endpoint(bound.host(), bound.port(), "this gateway's " + listenerWhat(name)));
     }
 
     private Endpoint endpoint(String host, int port, String what) {
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
         return new Endpoint(address, address != null && isThisHost(address), port, what);
-    }
-
-    private static Integer port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            return port > 0 && port <= 65535 ? port : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
