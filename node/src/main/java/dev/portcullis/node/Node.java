@@ -6,6 +6,7 @@ import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
+import dev.portcullis.node.cluster.RegisteredEndpoint;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.fleet.FleetCredentials;
@@ -24,6 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -154,7 +157,12 @@ public final class Node {
         return new TreeMap<>(published);
     }
 
+    /**
+     * What the cluster knows of this node: for people (the admin API's member list) and, under
+     * {@value RegisteredEndpoint#ENTRY_FIELD}, for the other members' guards, which refuse those endpoints.
+     */
     private JsonObject registryEntry() {
+        List<RegisteredEndpoint> endpoints = new ArrayList<>();
         JsonObject entry = new JsonObject()
                 .put("roles", config.roles().toJson())
                 .put("clusterHost", config.cluster().host())
@@ -162,8 +170,10 @@ public final class Node {
                 .put("startedAt", Instant.now().toString());
         if (adminPort >= 0) {
             entry.put("admin", "http://" + config.admin().host() + ":" + adminPort);
+            endpoints.add(RegisteredEndpoint.admin(config.admin().host(), adminPort));
         }
-        return entry;
+        endpoints.addAll(RegisteredEndpoint.listeners(listeners));
+        return entry.put(RegisteredEndpoint.ENTRY_FIELD, RegisteredEndpoint.toJson(endpoints));
     }
 
     /** This node's cluster id (a UUID). */
