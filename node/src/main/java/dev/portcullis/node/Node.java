@@ -121,7 +121,7 @@ public final class Node {
         MemberRegistry registry = new MemberRegistry(cluster);
         // Before the proxy role accepts a connection: the guard refuses these whatever a rule exempts (README, step 4
         // of "What happens to one connection"). A fixed admin port is known now; port 0 is added once bound.
-        OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster);
+        OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster, registry);
         if (config.admin().enabled() && config.admin().port() > 0) {
             ownEndpoints.admin(config.admin().host(), config.admin().port());
         }

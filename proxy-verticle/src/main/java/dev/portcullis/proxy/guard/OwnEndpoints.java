@@ -11,13 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, step 4 of "What
  * happens to one connection", and "Built-in guard list"):
  * every address and port this node listens on (admin API, Hazelcast, event bus, the dns role's workload DNS
- * server, the proxy's listeners) and every cluster member's Hazelcast and event-bus endpoints.
+ * server, the proxy's listeners) and every cluster member's: its Hazelcast and event-bus endpoints, and the admin
+ * API and listeners it lists in the member registry.
  *
  * <p>The set is live and fed from two local shared maps of this Vert.x instance, so that the proxy role learns it
  * without depending on the node module:
  * <ul>
  *   <li>{@value #MAP_NAME}: id → {@link #entry(String, int, String)}, written by the node (its own admin and
- *       cluster ports, and the members' cluster endpoints, kept current as members join and leave);</li>
+ *       cluster ports, and the members' cluster, admin and listener endpoints, kept current as members join and
+ *       leave);</li>
  *   <li>{@value #LISTENERS_MAP}: listener name → {@code "host:port"}, where the roles publish what they bound
  *       ({@code "explicit"}, transparent listeners, {@code "dns"} for the workload DNS server).</li>
  * </ul>
