@@ -50,17 +50,20 @@ public final class Node {
     private final MemberRegistry registry;
     private final OwnEndpointsPublisher ownEndpoints;
     private final Map<String, String> listeners;
+    /** The admin API's server, {@code null} when it is disabled. */
+    private final HttpServer admin;
     private final int adminPort;
     private Future<Void> closing;
 
     private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
-                 Map<String, String> listeners, int adminPort) {
+                 Map<String, String> listeners, HttpServer admin) {
         this.config = config;
         this.cluster = cluster;
         this.registry = registry;
         this.ownEndpoints = ownEndpoints;
         this.listeners = Map.copyOf(listeners);
-        this.adminPort = adminPort;
+        this.admin = admin;
+        this.adminPort = admin == null ? -1 : admin.actualPort();
     }
 
     /**
@@ -130,11 +133,10 @@ public final class Node {
                 .compose(warm -> config.admin().enabled()
                         ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token)
                         .listen(config.admin())
-                        .map(HttpServer::actualPort)
-                        .onSuccess(port -> ownEndpoints.admin(config.admin().host(), port))
-                        : Future.succeededFuture(-1))
-                .compose(adminPort -> {
-                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), adminPort);
+                        .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
+                        : Future.<HttpServer>succeededFuture(null))
+                .compose(admin -> {
+                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin);
                     return registry.register(node.registryEntry()).map(node);
                 })
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
@@ -207,7 +209,7 @@ public final class Node {
     }
 
     /**
-     * Stops the node: removes its registry entry, undeploys the roles, closes the admin API and leaves the cluster.
+     * Stops the node: closes the admin API, removes its registry entry, undeploys the roles and leaves the cluster.
      * Calling it again returns the same future.
      *
      * @return a future completed once the clustered Vert.x is closed
@@ -220,7 +222,10 @@ public final class Node {
             Promise<Void> closed = Promise.promise();
             String id = id();
             ownEndpoints.close();
-            registry.unregister().onComplete(ignored -> cluster.vertx().close()
+            // The admin server first and by hand: closing the Vert.x instance left its socket listening (and
+            // accepting into the backlog) until the JVM exited.
+            Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close().otherwiseEmpty();
+            adminClosed.transform(ignored -> registry.unregister()).onComplete(ignored -> cluster.vertx().close()
                     .onComplete(done -> cluster.releaseMetrics())
                     .onComplete(closed));
             closing = closed.future().onSuccess(ignored -> LOG.info("node {} stopped", id));

@@ -204,12 +204,11 @@ class GatewayOwnEndpointsTest {
 
         // A member that leaves is no longer the gateway's: its ports are again only what the rule allows (nothing
         // listens there now, so the dial fails: 502), and the set does not grow with every member ever seen.
+        int admin = late.adminPort();
         late.close().await(20, TimeUnit.SECONDS);
         Poll.until(Duration.ofSeconds(10), () -> memberEntries(late), List::isEmpty,
                 "node 0 dropped the departed member's entries");
-        // (Not the admin port: the closed node's admin server keeps its listening socket, unaccepted, until the
-        // JVM exits, so a tunnel there would be established.)
-        for (int port : new int[] {hazelcast, lateDnsServePort}) {
+        for (int port : new int[] {hazelcast, admin, lateDnsServePort}) {
             RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(port),
                     left -> left.status() != 403, "the departed member's port no longer refused as the gateway's");
             assertThat(answer.status()).as(port + ": " + answer.response()).isEqualTo(502);
