@@ -6,6 +6,7 @@ import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
+import dev.portcullis.node.cluster.RegisteredEndpoint;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.fleet.FleetCredentials;
@@ -24,6 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -47,17 +50,20 @@ public final class Node {
     private final MemberRegistry registry;
     private final OwnEndpointsPublisher ownEndpoints;
     private final Map<String, String> listeners;
+    /** The admin API's server, {@code null} when it is disabled. */
+    private final HttpServer admin;
     private final int adminPort;
     private Future<Void> closing;
 
     private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
-                 Map<String, String> listeners, int adminPort) {
+                 Map<String, String> listeners, HttpServer admin) {
         this.config = config;
         this.cluster = cluster;
         this.registry = registry;
         this.ownEndpoints = ownEndpoints;
         this.listeners = Map.copyOf(listeners);
-        this.adminPort = adminPort;
+        this.admin = admin;
+        this.adminPort = admin == null ? -1 : admin.actualPort();
     }
 
     /**
@@ -118,7 +124,7 @@ public final class Node {
         MemberRegistry registry = new MemberRegistry(cluster);
         // Before the proxy role accepts a connection: the guard refuses these whatever a rule exempts (README, step 4
         // of "What happens to one connection"). A fixed admin port is known now; port 0 is added once bound.
-        OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster);
+        OwnEndpointsPublisher ownEndpoints = OwnEndpointsPublisher.start(cluster, registry);
         if (config.admin().enabled() && config.admin().port() > 0) {
             ownEndpoints.admin(config.admin().host(), config.admin().port());
         }
@@ -127,11 +133,10 @@ public final class Node {
                 .compose(warm -> config.admin().enabled()
                         ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token)
                         .listen(config.admin())
-                        .map(HttpServer::actualPort)
-                        .onSuccess(port -> ownEndpoints.admin(config.admin().host(), port))
-                        : Future.succeededFuture(-1))
-                .compose(adminPort -> {
-                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), adminPort);
+                        .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
+                        : Future.<HttpServer>succeededFuture(null))
+                .compose(admin -> {
+                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin);
                     return registry.register(node.registryEntry()).map(node);
                 })
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
@@ -154,7 +159,12 @@ public final class Node {
         return new TreeMap<>(published);
     }
 
+    /**
+     * What the cluster knows of this node: for people (the admin API's member list) and, under
+     * {@value RegisteredEndpoint#ENTRY_FIELD}, for the other members' guards, which refuse those endpoints.
+     */
     private JsonObject registryEntry() {
+        List<RegisteredEndpoint> endpoints = new ArrayList<>();
         JsonObject entry = new JsonObject()
                 .put("roles", config.roles().toJson())
                 .put("clusterHost", config.cluster().host())
@@ -162,8 +172,10 @@ public final class Node {
                 .put("startedAt", Instant.now().toString());
         if (adminPort >= 0) {
             entry.put("admin", "http://" + config.admin().host() + ":" + adminPort);
+            endpoints.add(RegisteredEndpoint.admin(config.admin().host(), adminPort));
         }
-        return entry;
+        endpoints.addAll(RegisteredEndpoint.listeners(listeners));
+        return entry.put(RegisteredEndpoint.ENTRY_FIELD, RegisteredEndpoint.toJson(endpoints));
     }
 
     /** This node's cluster id (a UUID). */
@@ -197,7 +209,7 @@ public final class Node {
     }
 
     /**
-     * Stops the node: removes its registry entry, undeploys the roles, closes the admin API and leaves the cluster.
+     * Stops the node: closes the admin API, removes its registry entry, undeploys the roles and leaves the cluster.
      * Calling it again returns the same future.
      *
      * @return a future completed once the clustered Vert.x is closed
@@ -210,7 +222,10 @@ public final class Node {
             Promise<Void> closed = Promise.promise();
             String id = id();
             ownEndpoints.close();
-            registry.unregister().onComplete(ignored -> cluster.vertx().close()
+            // The admin server first and by hand: closing the Vert.x instance left its socket listening (and
+            // accepting into the backlog) until the JVM exited.
+            Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close().otherwiseEmpty();
+            adminClosed.transform(ignored -> registry.unregister()).onComplete(ignored -> cluster.vertx().close()
                     .onComplete(done -> cluster.releaseMetrics())
                     .onComplete(closed));
             closing = closed.future().onSuccess(ignored -> LOG.info("node {} stopped", id));

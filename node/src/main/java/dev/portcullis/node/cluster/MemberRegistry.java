@@ -44,6 +44,11 @@ public final class MemberRegistry {
         return map().compose(map -> map.remove(node.nodeId())).<Void>mapEmpty().otherwiseEmpty();
     }
 
+    /** One node's entry as it registered it, or {@code null} when it has not (yet, or any more). */
+    public Future<JsonObject> entry(String nodeId) {
+        return map().compose(map -> map.get(nodeId));
+    }
+
     /**
      * The live members' entries, sorted by node id. A live member that has not registered (yet) appears with
      * only its {@code nodeId} and {@code "registered": false}.

@@ -7,22 +7,27 @@ import com.hazelcast.cluster.MembershipListener;
 import dev.portcullis.proxy.guard.OwnEndpoints;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.spi.cluster.NodeInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Feeds the gateway's own endpoints ({@link OwnEndpoints}; README, step 4 of "What happens to one connection")
  * into this Vert.x instance's local map {@value OwnEndpoints#MAP_NAME}, where the proxy role's guard refuses them
- * before any rule applies: this node's admin API, and every cluster member's Hazelcast member port and event-bus port, this
- * node's included. Membership is followed with a Hazelcast {@link MembershipListener} (Vert.x's own
- * {@code NodeListener} slot belongs to Vert.x), so a member that joins later is refused as soon as Hazelcast
- * reports it, and its event-bus port as soon as its {@link NodeInfo} is in the cluster; a member that leaves is
- * dropped. A periodic pass catches a NodeInfo published after the member's arrival.
+ * before any rule applies: this node's admin API, every cluster member's Hazelcast member port and event-bus port,
+ * this node's included, and the admin API and listeners every other member lists in the {@link MemberRegistry}
+ * ({@link RegisteredEndpoint}; this node's own listeners reach the guard through the local listeners map).
+ * Membership is followed with a Hazelcast {@link MembershipListener} (Vert.x's own {@code NodeListener} slot
+ * belongs to Vert.x), so a member that joins later is refused as soon as Hazelcast reports it, its event-bus port
+ * as soon as its {@link NodeInfo} is in the cluster, its admin API and listeners as soon as its registry entry is;
+ * a member that leaves is dropped. A periodic pass catches a NodeInfo or registry entry published after the
+ * member's arrival: a member registers only once its roles and admin API are up.
  */
 public final class OwnEndpointsPublisher implements MembershipListener {
 
@@ -34,12 +39,16 @@ public final class OwnEndpointsPublisher implements MembershipListener {
     private static final long SLOW_PASS_MS = 5000;
 
     private final ClusteredNode node;
+    private final MemberRegistry registry;
     private final LocalMap<String, String> endpoints;
+    /** The other live members whose registry entry is in {@link #endpoints}; an entry is written once. */
+    private final Set<String> registered = new HashSet<>();
     private volatile boolean closed;
     private long timer = -1;
 
-    private OwnEndpointsPublisher(ClusteredNode node) {
+    private OwnEndpointsPublisher(ClusteredNode node, MemberRegistry registry) {
         this.node = node;
+        this.registry = registry;
         this.endpoints = node.vertx().sharedData().getLocalMap(OwnEndpoints.MAP_NAME);
     }
 
@@ -47,8 +56,8 @@ public final class OwnEndpointsPublisher implements MembershipListener {
      * Publishes this node's and the current members' cluster endpoints, then follows membership. Called right
      * after the cluster join, before any role is deployed.
      */
-    public static OwnEndpointsPublisher start(ClusteredNode node) {
-        OwnEndpointsPublisher publisher = new OwnEndpointsPublisher(node);
+    public static OwnEndpointsPublisher start(ClusteredNode node, MemberRegistry registry) {
+        OwnEndpointsPublisher publisher = new OwnEndpointsPublisher(node, registry);
         NodeInfo own = ((VertxInternal) node.vertx()).clusterManager().getNodeInfo();
         if (own != null) {
             publisher.endpoints.put(MEMBER + node.nodeId() + ":event-bus",
@@ -116,7 +125,12 @@ public final class OwnEndpointsPublisher implements MembershipListener {
                     }
                 });
             }
+            if (!id.equals(self) && !registered.contains(id)) {
+                missing = true;
+                registry.entry(id).onSuccess(entry -> registered(id, name, address.getHost(), entry));
+            }
         }
+        registered.retainAll(live);
         for (String key : Set.copyOf(endpoints.keySet())) {
             if (key.startsWith(MEMBER) && !live.contains(memberId(key))) {
                 endpoints.remove(key);
@@ -124,6 +138,19 @@ public final class OwnEndpointsPublisher implements MembershipListener {
         }
         schedule(missing ? FAST_PASS_MS : SLOW_PASS_MS);
         LOG.debug("own endpoints: {}", endpoints.values());
+    }
+
+    /** Adds another member's registered endpoints, once its entry is there and while it is a member. */
+    private synchronized void registered(String id, String name, String hazelcastHost, JsonObject entry) {
+        if (closed || entry == null || registered.contains(id) || !stillMember(id)) {
+            return;
+        }
+        List<String> entries = MemberEndpointEntries.of(name, RegisteredEndpoint.fromEntry(entry),
+                List.of(hazelcastHost, entry.getValue("clusterHost") instanceof String host ? host : ""));
+        for (int i = 0; i < entries.size(); i++) {
+            endpoints.put(MEMBER + id + ":registered-" + i, entries.get(i));
+        }
+        registered.add(id);
     }
 
     private boolean stillMember(String id) {
@@ -145,9 +172,10 @@ public final class OwnEndpointsPublisher implements MembershipListener {
         }
     }
 
+    /** The node id in {@code member:<id>:<what>}; node ids are UUIDs, without a colon. */
     private static String memberId(String key) {
         String rest = key.substring(MEMBER.length());
-        return rest.substring(0, rest.lastIndexOf(':'));
+        return rest.substring(0, rest.indexOf(':'));
     }
 
     private static String shortId(String id) {

@@ -138,6 +138,9 @@ class AdminApiTest {
         JsonObject member = answer.body().getJsonArray("members").getJsonObject(0);
         assertThat(member.getJsonObject("roles")).isEqualTo(new JsonObject().put("policy", 1).put("dns", 1));
         assertThat(member.getString("admin")).isEqualTo("http://127.0.0.1:" + admin);
+        // The same, as data for the other members' guards (README, step 4 of "What happens to one connection").
+        assertThat(member.getJsonArray("endpoints")).containsExactly(new JsonObject()
+                .put("what", "admin API").put("host", "127.0.0.1").put("port", admin));
     }
 
     @Test

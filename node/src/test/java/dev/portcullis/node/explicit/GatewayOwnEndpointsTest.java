@@ -5,6 +5,7 @@ import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
+import dev.portcullis.proxy.guard.OwnEndpoints;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
@@ -23,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
@@ -33,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway's own ports through its own tunnel (issue 9, bypasses 4 and 5): a rule whose guard exemption covers
  * the fleet's addresses ({@code destinations: [127.0.0.1/32]}, as {@code 10.0.0.0/8} would in a real fleet) must
  * still never open a tunnel to this node's admin API, cluster ports, DNS server or listeners, nor to another
- * member's cluster ports, while a real origin on another port of the same exempted address still passes.
+ * member's (issue 9, item 4: its cluster ports, admin API, explicit listener and workload DNS server, which it
+ * lists in the member registry), while a real origin on another port of the same exempted address still passes.
+ * The members share this host, as the fleet's addresses are one to the guard: 127.0.0.1 plays a member's 10.0.0.x.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class GatewayOwnEndpointsTest {
@@ -47,6 +51,8 @@ class GatewayOwnEndpointsTest {
     private static int proxyPort;
     private static int transparentPort;
     private static int dnsServePort;
+    private static int memberDnsServePort;
+    private static JsonObject statics;
 
     @BeforeAll
     static void start() throws Exception {
@@ -71,16 +77,38 @@ class GatewayOwnEndpointsTest {
                 """);
         transparentPort = FreePorts.one();
         dnsServePort = FreePorts.one();
+        memberDnsServePort = FreePorts.one();
+        statics = new JsonObject().put("allowed.test", new JsonArray().add("127.0.0.1"));
         cluster = TestCluster.start(
                 TestCluster.node("policy:1,dns:1,proxy:1")
                         .section("policy", new JsonObject().put("file", policy.toString()))
-                        .section("dns", new JsonObject()
-                                .put("static", new JsonObject().put("allowed.test", new JsonArray().add("127.0.0.1")))
-                                .put("serve", new JsonObject().put("host", "127.0.0.1").put("port", dnsServePort)))
+                        .section("dns", dnsServing(dnsServePort))
                         .section("proxy", new JsonObject().put("transparent", new JsonArray().add(new JsonObject()
                                 .put("host", "127.0.0.1").put("port", transparentPort).put("upstream-port", 443)))),
-                TestCluster.node("proxy:1"));
+                // The other member: admin API and explicit listener (the test defaults) and a workload DNS server.
+                TestCluster.node("dns:1,proxy:1").section("dns", dnsServing(memberDnsServePort)));
         proxyPort = cluster.listenerPort(0, "explicit");
+        // The other member's registry entry reaches node 0's guard on its next pass after registering.
+        awaitRegisteredEndpoints(cluster.node(1));
+    }
+
+    /** A dns section with the test's static names (every dns role may answer node 0) serving workloads on port. */
+    private static JsonObject dnsServing(int port) {
+        return new JsonObject().put("static", statics.copy())
+                .put("serve", new JsonObject().put("host", "127.0.0.1").put("port", port));
+    }
+
+    /** Node 0's own-endpoint entries for member's registry entry, once there. */
+    private static void awaitRegisteredEndpoints(Node member) {
+        Poll.until(Duration.ofSeconds(10), () -> memberEntries(member), entries -> entries.stream()
+                .anyMatch(key -> key.contains(":registered-")), "node 0 has member " + member.id()
+                + "'s registered endpoints");
+    }
+
+    /** The keys of node 0's own-endpoint entries for member. */
+    private static List<String> memberEntries(Node member) {
+        return cluster.node(0).vertx().sharedData().<String, String>getLocalMap(OwnEndpoints.MAP_NAME).keySet()
+                .stream().filter(key -> key.startsWith("member:" + member.id() + ":")).toList();
     }
 
     @AfterAll
@@ -117,7 +145,19 @@ class GatewayOwnEndpointsTest {
                 Arguments.of("the other member's Hazelcast port", (IntSupplier) () -> hazelcastPort(cluster.node(1)),
                         "Hazelcast"),
                 Arguments.of("the other member's event-bus port", (IntSupplier) () -> eventBusPort(cluster.node(1)),
-                        "event bus"));
+                        "event bus"),
+                Arguments.of("the other member's admin API", (IntSupplier) () -> cluster.node(1).adminPort(),
+                        "cluster member " + shortId(cluster.node(1)) + "'s admin API"),
+                Arguments.of("the other member's explicit listener",
+                        (IntSupplier) () -> cluster.listenerPort(1, "explicit"),
+                        "cluster member " + shortId(cluster.node(1)) + "'s explicit listener"),
+                // Served on UDP and TCP: the TCP port is the same endpoint, and a tunnel is TCP.
+                Arguments.of("the other member's workload DNS server", (IntSupplier) () -> memberDnsServePort,
+                        "cluster member " + shortId(cluster.node(1)) + "'s workload DNS server"));
+    }
+
+    private static String shortId(Node node) {
+        return node.id().substring(0, 8);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -148,11 +188,12 @@ class GatewayOwnEndpointsTest {
 
     @Test
     void aMemberThatJoinsAfterTheProxyStartedIsRefusedToo() throws Exception {
-        Node late = cluster.add(TestCluster.node("dns:1"));
+        int lateDnsServePort = FreePorts.one();
+        Node late = cluster.add(TestCluster.node("dns:1").section("dns", dnsServing(lateDnsServePort)));
         int hazelcast = hazelcastPort(late);
         int eventBus = eventBusPort(late);
 
-        for (int port : new int[] {hazelcast, eventBus}) {
+        for (int port : new int[] {hazelcast, eventBus, late.adminPort(), lateDnsServePort}) {
             // Membership reaches the proxy's node through Hazelcast's listener, asynchronously: allow it a moment.
             RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(port),
                     refused -> refused.status() == 403, "CONNECT to the late member's port " + port + " refused");
@@ -163,10 +204,15 @@ class GatewayOwnEndpointsTest {
 
         // A member that leaves is no longer the gateway's: its ports are again only what the rule allows (nothing
         // listens there now, so the dial fails: 502), and the set does not grow with every member ever seen.
+        int admin = late.adminPort();
         late.close().await(20, TimeUnit.SECONDS);
-        RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(hazelcast),
-                left -> left.status() != 403, "the departed member's port no longer refused as the gateway's");
-        assertThat(answer.status()).as(answer.response()).isEqualTo(502);
+        Poll.until(Duration.ofSeconds(10), () -> memberEntries(late), List::isEmpty,
+                "node 0 dropped the departed member's entries");
+        for (int port : new int[] {hazelcast, admin, lateDnsServePort}) {
+            RawClient.Answer answer = Poll.until(Duration.ofSeconds(10), () -> connectTo(port),
+                    left -> left.status() != 403, "the departed member's port no longer refused as the gateway's");
+            assertThat(answer.status()).as(port + ": " + answer.response()).isEqualTo(502);
+        }
     }
 
     /** A CONNECT through the proxy to {@code allowed.test:port}, for polling. */

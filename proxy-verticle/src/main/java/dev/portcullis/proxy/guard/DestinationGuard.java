@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * Refuses the gateway's own endpoints first, whatever the rule exempts ({@link OwnEndpoints}: this node's admin
- * API, cluster ports, DNS server and listeners, every member's cluster ports), then resolved addresses in the
- * policy's guarded ranges unless the deciding rule exempts them, and checks IPv6 forms that embed an IPv4
- * address by that IPv4 address too (README, step 4 of "What happens to one connection").
+ * API, cluster ports, DNS server and listeners, every member's cluster ports, admin API, DNS server and
+ * listeners), then resolved addresses in the policy's guarded ranges unless the deciding rule exempts them, and
+ * checks IPv6 forms that embed an IPv4 address by that IPv4 address too (README, step 4 of "What happens to one
+ * connection").
  */
 public final class DestinationGuard {
 

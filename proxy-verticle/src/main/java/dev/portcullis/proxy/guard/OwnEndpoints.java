@@ -11,13 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * The gateway's own endpoints, which no tunnel may reach whatever a rule exempts (README, step 4 of "What
  * happens to one connection", and "Built-in guard list"):
  * every address and port this node listens on (admin API, Hazelcast, event bus, the dns role's workload DNS
- * server, the proxy's listeners) and every cluster member's Hazelcast and event-bus endpoints.
+ * server, the proxy's listeners) and every cluster member's: its Hazelcast and event-bus endpoints, and the admin
+ * API and listeners it lists in the member registry.
  *
  * <p>The set is live and fed from two local shared maps of this Vert.x instance, so that the proxy role learns it
  * without depending on the node module:
  * <ul>
  *   <li>{@value #MAP_NAME}: id → {@link #entry(String, int, String)}, written by the node (its own admin and
- *       cluster ports, and the members' cluster endpoints, kept current as members join and leave);</li>
+ *       cluster ports, and the members' cluster, admin and listener endpoints, kept current as members join and
+ *       leave);</li>
  *   <li>{@value #LISTENERS_MAP}: listener name → {@code "host:port"}, where the roles publish what they bound
  *       ({@code "explicit"}, transparent listeners, {@code "dns"} for the workload DNS server).</li>
  * </ul>
@@ -66,6 +68,14 @@ public final class OwnEndpoints {
      */
     public static String entry(String host, int port, String what) {
         return host + " " + port + " " + what;
+    }
+
+    /**
+     * What a listener of {@value #LISTENERS_MAP} is, in words: {@code "workload DNS server"} for the dns role's,
+     * {@code "explicit listener"} and so on for the proxy's. The node says the same of another member's listeners.
+     */
+    public static String listenerWhat(String name) {
+        return DNS_LISTENER.equals(name) ? "workload DNS server" : name + " listener";
     }
 
     /**
@@ -145,35 +155,17 @@ public final class OwnEndpoints {
 
     private Optional<Endpoint> parseEntry(String value) {
         String[] parts = value.split(" ", 3);
-        Integer port = parts.length == 3 ? port(parts[1]) : null;
+        Integer port = parts.length == 3 ? ListenerAddress.port(parts[1]) : null;
         return port == null ? Optional.empty() : Optional.of(endpoint(parts[0], port, parts[2]));
     }
 
     private Optional<Endpoint> parseListener(String name, String where) {
-        int colon = where.lastIndexOf(':');
-        Integer port = colon > 0 ? port(where.substring(colon + 1)) : null;
-        if (port == null) {
-            return Optional.empty();    // e.g. the dns role's "starting" placeholder
-        }
-        String host = where.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return Optional.of(endpoint(host, port, DNS_LISTENER.equals(name)
-                ? "this gateway's workload DNS server" : "this gateway's " + name + " listener"));
+        return ListenerAddress.parse(where)
+                .map(bound -> endpoint(bound.host(), bound.port(), "this gateway's " + listenerWhat(name)));
     }
 
     private Endpoint endpoint(String host, int port, String what) {
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
         return new Endpoint(address, address != null && isThisHost(address), port, what);
-    }
-
-    private static Integer port(String text) {
-        try {
-            int port = Integer.parseInt(text);
-            return port > 0 && port <= 65535 ? port : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
