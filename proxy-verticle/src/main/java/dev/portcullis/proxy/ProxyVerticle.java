@@ -9,6 +9,7 @@ import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.admit.Admission;
 import dev.portcullis.proxy.connection.ConnectionLimits;
 import dev.portcullis.proxy.decide.Decider;
+import dev.portcullis.proxy.decide.HttpRules;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.explicit.ExplicitListener;
 import dev.portcullis.proxy.guard.AddressClassifier;
@@ -113,7 +114,7 @@ public class ProxyVerticle extends VerticleBase {
             }
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
-                minter, policy, accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
+                minter, new HttpRules(policy), accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
         Admission admission = new Admission(decider, policy, resolver, guards, dialer, revocation);
         Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
                 ConnectionLimits.of(vertx, options.getLimits()));

@@ -4,7 +4,6 @@ import dev.portcullis.api.bus.Json;
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
-import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.Inspection;
 import dev.portcullis.api.policy.NonTlsAction;
 import dev.portcullis.api.policy.PolicyClient;
@@ -12,6 +11,7 @@ import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.decide.DeniedException;
+import dev.portcullis.proxy.decide.HttpRules;
 import dev.portcullis.proxy.dial.Dialer;
 import dev.portcullis.proxy.guard.GuardCache;
 import dev.portcullis.proxy.resolve.DestinationResolver;
@@ -30,7 +30,7 @@ import io.vertx.core.Future;
 public final class Admission {
 
     private final Decider decider;
-    private final PolicyClient policy;
+    private final HttpRules httpRules;
     private final DestinationResolver resolver;
     private final GuardCache guards;
     private final Dialer dialer;
@@ -39,7 +39,7 @@ public final class Admission {
     public Admission(Decider decider, PolicyClient policy, DestinationResolver resolver, GuardCache guards,
                      Dialer dialer, RevokeOnChange revocation) {
         this.decider = decider;
-        this.policy = policy;
+        this.httpRules = new HttpRules(policy);
         this.resolver = resolver;
         this.guards = guards;
         this.dialer = dialer;
@@ -103,11 +103,7 @@ public final class Admission {
                     "it decrypts and says non-tls: deny"));
         }
         if (payload instanceof Payload.PlainHttp http) {
-            return policy.decideHttp(new HttpDecideRequest(question.host(), http.method(), http.path(),
-                            decision.rule()))
-                    .compose(answer -> answer.allowed() ? Future.succeededFuture(decision)
-                            : Future.failedFuture(new DeniedException(decision,
-                                    http.method() + " " + http.path(), answer.reason())));
+            return httpRules.allow(decision, question.host(), http.method(), http.path(), record).map(decision);
         }
         return Future.succeededFuture(decision);
     }

@@ -2,13 +2,18 @@ package dev.portcullis.proxy.intercept;
 
 import dev.portcullis.api.host.HostName;
 import dev.portcullis.api.policy.Decision;
-import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.connection.Sockets;
+import dev.portcullis.proxy.decide.HttpRules;
+import dev.portcullis.proxy.exchange.HttpExchange;
+import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.hello.PeekOutcome;
 import dev.portcullis.proxy.respond.TlsAlert;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -32,7 +37,7 @@ public final class Interception {
     private static final Logger LOG = LoggerFactory.getLogger(Interception.class);
 
     /** What an interception needs from the proxy instance; built once and shared. */
-    public record Tools(UpstreamTrust trust, LeafMinter minter, PolicyClient policy, AccessLog accessLog,
+    public record Tools(UpstreamTrust trust, LeafMinter minter, HttpRules httpRules, AccessLog accessLog,
                         int maxRequestLine, int maxHeaders) {
     }
 
@@ -78,10 +83,15 @@ public final class Interception {
         record.put(AccessRecord.INSPECTION, "decrypt");
         connection.whileOpen("closed");
         connection.onInputShutdown(null);     // the inspector ends the connection on the client's FIN
-        HttpInspector inspector = new HttpInspector(host, decision.rule(), tools.policy(), record::copy,
-                tools.accessLog()::write);
-        inspector.installUpstreamSide(Sockets.channel(upstream));
-        inspector.installClientSide(connection.channel(), tools.maxRequestLine(), tools.maxHeaders());
+        RequestGate gate = new RequestGate(host, decision, tools.httpRules());
+        Channel upstreamChannel = Sockets.channel(upstream);
+        upstreamChannel.pipeline().addBefore("handler", HttpExchange.UPSTREAM_CODEC,
+                new HttpClientCodec(8192, 64 * 1024, 8192));
+        Channel client = connection.channel();
+        client.pipeline().addAfter("ssl", HttpExchange.CLIENT_CODEC,
+                new HttpServerCodec(tools.maxRequestLine(), tools.maxHeaders(), 8192));
+        Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
+        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.CLIENT_CODEC);
     }
 
     private X509Certificate peer() {

@@ -1,5 +1,12 @@
 package dev.portcullis.proxy.respond;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
@@ -15,14 +22,36 @@ public record ErrorResponse(int status, String proxyError, String reason) {
 
     /** The whole HTTP/1.1 response; the connection is closed after it. */
     public Buffer toBuffer() {
-        String body = status + " " + phrase(status) + ": " + reason + "\n";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+        byte[] bodyBytes = body();
         String head = "HTTP/1.1 " + status + " " + phrase(status) + "\r\n"
                 + "Proxy-Status: " + proxyStatus() + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\n"
                 + "Connection: close\r\n\r\n";
         return Buffer.buffer(head.getBytes(StandardCharsets.ISO_8859_1)).appendBytes(bodyBytes);
+    }
+
+    /**
+     * The same answer as a Netty message, for a connection that speaks HTTP through Netty's codecs (a decrypted
+     * one, an HTTP/2 stream converted to HTTP/1 objects).
+     *
+     * @param close whether the connection closes after it ({@code Connection: close})
+     */
+    public FullHttpResponse toHttpResponse(boolean close) {
+        byte[] body = body();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status, phrase(status)), Unpooled.wrappedBuffer(body));
+        response.headers().set("Proxy-Status", proxyStatus())
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return response;
+    }
+
+    private byte[] body() {
+        return (status + " " + phrase(status) + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -51,6 +80,7 @@ public record ErrorResponse(int status, String proxyError, String reason) {
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
             case 411 -> "Length Required";
+            case 421 -> "Misdirected Request";
             case 414 -> "URI Too Long";
             case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";

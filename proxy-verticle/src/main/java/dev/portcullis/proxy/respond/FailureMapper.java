@@ -19,7 +19,10 @@ public final class FailureMapper {
 
     public static ErrorResponse toResponse(Throwable failure) {
         if (failure instanceof BadRequestException bad) {
-            return new ErrorResponse(bad.status(), "http_request_error", bad.getMessage());
+            // 421: a request for another host inside a connection to this one (domain fronting) is refused by
+            // the gateway's rules, not malformed.
+            return new ErrorResponse(bad.status(), bad.status() == 421 ? "http_request_denied" : "http_request_error",
+                    bad.getMessage());
         }
         if (failure instanceof DeniedException denied) {
             return new ErrorResponse(403, "http_request_denied", denied.getMessage());

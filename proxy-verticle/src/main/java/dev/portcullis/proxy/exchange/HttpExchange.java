@@ -1,66 +1,55 @@
-package dev.portcullis.proxy.intercept;
+package dev.portcullis.proxy.exchange;
 
-import dev.portcullis.api.bus.GatewayException;
-import dev.portcullis.api.policy.HttpDecideRequest;
-import dev.portcullis.api.policy.HttpDecision;
-import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessRecord;
-import dev.portcullis.proxy.request.Authority;
+import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.request.BadRequestException;
-import dev.portcullis.proxy.request.HttpTarget;
 import dev.portcullis.proxy.respond.ErrorResponse;
+import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Relays HTTP/1.1 between a decrypted client and a verified upstream, one request at a time: each request is read
- * by {@link HttpTarget} (one {@code Host}, agreeing with an absolute URI, and a normalised path, else 400), must
- * name the intercepted host (else 421: domain fronting), and is decided by the rule's {@code http} entries on its
- * normalised path before a byte of it goes upstream (else 403); it is forwarded in origin-form with exactly that
- * path and the agreed name as its only {@code Host}. Keep-alive and bodies of any size pass with
- * back-pressure; a {@code 101 Switching Protocols} (WebSocket) turns both sides into a plain splice.
+ * The exchange state machine: relays HTTP between a client channel and the upstream its {@link Route} gives for
+ * each request, both carrying Netty {@code HttpObject}s. Each request is routed (decided, rewritten) before a
+ * byte of it goes upstream; a refused one is answered locally ({@link FailureMapper}): a denial with 403 and the
+ * connection goes on (its body is dropped), anything else (400, 421, 503) closes it. Keep-alive and bodies of
+ * any size pass with back-pressure; a {@code 101 Switching Protocols} (WebSocket) turns both sides into a plain
+ * splice. Every request gets its own access record.
  *
  * <p>Requests are handled in order and the next is read only after the previous response ended, so a locally
- * made answer can never overtake an upstream one on a pipelined connection.
+ * made answer can never overtake an upstream one on a pipelined connection. Runs on the client channel's event
+ * loop, which the upstream channel shares.
  */
-public final class HttpInspector {
+public final class HttpExchange {
 
-    private static final String CLIENT_CODEC = "portcullis-http-server";
-    private static final String CLIENT_SIDE = "portcullis-inspect-client";
-    private static final String UPSTREAM_CODEC = "portcullis-http-client";
-    private static final String UPSTREAM_SIDE = "portcullis-inspect-upstream";
+    /** The client channel's HTTP server codec, which the installer names so (removed on an upgrade). */
+    public static final String CLIENT_CODEC = "portcullis-http-server";
+    /** The upstream channel's HTTP client codec, which the route names so (removed on an upgrade). */
+    public static final String UPSTREAM_CODEC = "portcullis-http-client";
+    private static final String CLIENT_SIDE = "portcullis-exchange-client";
+    private static final String UPSTREAM_SIDE = "portcullis-exchange-upstream";
 
-    private enum State { IDLE, DECIDING, FORWARDING, DROPPING, AWAITING_RESPONSE, UPGRADED, CLOSED }
+    private enum State { IDLE, ROUTING, FORWARDING, DROPPING, AWAITING_RESPONSE, UPGRADED, CLOSED }
 
-    private final String host;
-    private final String rule;
-    private final PolicyClient policy;
+    private final Route route;
     private final Supplier<AccessRecord> records;
     private final Consumer<JsonObject> accessLog;
     private final Deque<HttpObject> queued = new ArrayDeque<>();
@@ -74,39 +63,27 @@ public final class HttpInspector {
     private long responseBytes;
 
     /**
-     * @param host      the intercepted host every request must name
-     * @param rule      the rule that allowed the connection
+     * @param route     where each request goes, once decided
      * @param records   a new access record with the connection's fields, one per request
      * @param accessLog where finished records go
      */
-    public HttpInspector(String host, String rule, PolicyClient policy, Supplier<AccessRecord> records,
-                         Consumer<JsonObject> accessLog) {
-        this.host = host;
-        this.rule = rule;
-        this.policy = policy;
+    public HttpExchange(Route route, Supplier<AccessRecord> records, Consumer<JsonObject> accessLog) {
+        this.route = route;
         this.records = records;
         this.accessLog = accessLog;
     }
 
-    /** Adds the client side after the client's {@code "ssl"} handler (decrypted bytes in, plaintext out). */
-    public void installClientSide(Channel clientChannel, int maxInitialLine, int maxHeaders) {
+    /** Starts on a client channel whose pipeline decodes HTTP up to {@code after} (its {@link #CLIENT_CODEC}). */
+    public void start(Channel clientChannel, String after) {
         this.client = clientChannel;
-        clientChannel.pipeline().addAfter("ssl", CLIENT_CODEC, new HttpServerCodec(maxInitialLine, maxHeaders, 8192));
-        clientChannel.pipeline().addAfter(CLIENT_CODEC, CLIENT_SIDE, new ClientSide());
-    }
-
-    /** Adds the upstream side before Vert.x's handler on the upstream channel, after its TLS handler. */
-    public void installUpstreamSide(Channel upstreamChannel) {
-        this.upstream = upstreamChannel;
-        upstreamChannel.pipeline().addBefore("handler", UPSTREAM_CODEC, new HttpClientCodec(8192, 64 * 1024, 8192));
-        upstreamChannel.pipeline().addBefore("handler", UPSTREAM_SIDE, new UpstreamSide());
+        clientChannel.pipeline().addAfter(after, CLIENT_SIDE, new ClientSide());
     }
 
     private void onClientMessage(HttpObject message) {
         if (state == State.CLOSED) {
             ReferenceCountUtil.release(message);
         } else if (!queued.isEmpty() || !canTake(message)) {
-            // Arrived before its turn (a pipelined request, or a body while its request is decided): keep it, and
+            // Arrived before its turn (a pipelined request, or a body while its request is routed): keep it, and
             // stop reading until it is served.
             queued.add(message);
             client.config().setAutoRead(false);
@@ -134,73 +111,60 @@ public final class HttpInspector {
     }
 
     private void startRequest(HttpRequest request) {
-        current = records.get().put(AccessRecord.METHOD, request.method().name());
+        current = records.get().put(AccessRecord.METHOD, request.method().name()).put(AccessRecord.PATH,
+                request.uri());
         requestBytes = 0;
         responseBytes = 0;
         if (request.decoderResult().isFailure()) {
-            respond(HttpResponseStatus.BAD_REQUEST, "malformed request: " + request.decoderResult().cause().getMessage(),
-                    true);
+            ReferenceCountUtil.release(request);
+            Throwable cause = request.decoderResult().cause();
+            answer(cause instanceof BadRequestException bad ? bad
+                    : new BadRequestException(400, "malformed request: " + cause.getMessage()), true);
             return;
         }
-        current.put(AccessRecord.PATH, request.uri());
-        HttpTarget target;
-        try {
-            // The one reading of a request every listener shares (README, "One name, one path"): one Host that
-            // agrees with an absolute URI (RFC 9112 §3.2), the path normalised (RFC 3986 §5.2.4).
-            target = HttpTarget.of(request.uri(), request.headers().getAll(HttpHeaderNames.HOST),
-                    request.protocolVersion().text());
-        } catch (BadRequestException e) {
-            respond(HttpResponseStatus.BAD_REQUEST, e.getMessage(), true);
-            return;
-        }
-        current.put(AccessRecord.PATH, target.path());
-        Authority named = target.authority();
-        if (named != null && !host.equals(named.host().value())) {
-            current.put(AccessRecord.REASON, "domain fronting");
-            respond(HttpResponseStatus.MISDIRECTED_REQUEST, "domain fronting: request names "
-                    + named.text() + " inside a connection to " + host, true);
-            return;
-        }
-        // What goes upstream is what is decided: the normalised origin-form, and the agreed name as the only Host.
-        request.setUri(target.originForm());
-        request.headers().set(HttpHeaderNames.HOST, named != null ? named.text() : host);
         upgradeRequested = request.headers().contains(HttpHeaderNames.UPGRADE);
         closeAfterResponse = !HttpUtil.isKeepAlive(request);
-        state = State.DECIDING;
+        state = State.ROUTING;
         client.config().setAutoRead(false);
-        policy.decideHttp(new HttpDecideRequest(host, request.method().name(), target.path(), rule))
-                .onComplete(decided -> client.eventLoop().execute(() -> {
-                    if (decided.succeeded()) {
-                        onDecision(request, target.path(), decided.result());
-                    } else {
-                        String reason = decided.cause() instanceof GatewayException gateway
-                                ? gateway.getMessage() : String.valueOf(decided.cause());
-                        respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "policy unavailable: " + reason, true);
-                    }
-                }));
+        route.route(request, current).onComplete(routed -> client.eventLoop().execute(() -> {
+            if (routed.succeeded()) {
+                forward(request, routed.result());
+            } else {
+                refused(request, routed.cause());
+            }
+        }));
     }
 
-    private void onDecision(HttpRequest request, String path, HttpDecision decision) {
+    private void forward(HttpRequest request, Channel to) {
         if (state == State.CLOSED) {
             ReferenceCountUtil.release(request);
             return;
         }
-        current.put(AccessRecord.VERDICT, decision.allowed() ? "allow" : "deny")
-                .put(AccessRecord.POLICY_VERSION, decision.policyVersion());
-        if (!decision.allowed()) {
-            current.put(AccessRecord.REASON, decision.reason());
-            boolean bodyFollows = !(request instanceof LastHttpContent);
-            respond(HttpResponseStatus.FORBIDDEN, request.method().name() + " " + path + " denied by rule '"
-                    + decision.rule() + "' (" + decision.reason() + ")", false);
-            state = bodyFollows ? State.DROPPING : State.IDLE;
-            drainQueue();
-            return;
+        if (to.pipeline().get(UPSTREAM_SIDE) == null) {
+            to.pipeline().addBefore("handler", UPSTREAM_SIDE, new UpstreamSide());
         }
+        upstream = to;
         state = request instanceof LastHttpContent ? State.AWAITING_RESPONSE : State.FORWARDING;
         upstream.writeAndFlush(request);
         drainQueue();
         if (state == State.FORWARDING || state == State.DROPPING) {
             client.config().setAutoRead(upstream.isWritable());
+        }
+    }
+
+    /** A denial is answered and the connection goes on; any other refusal ends it. */
+    private void refused(HttpRequest request, Throwable failure) {
+        boolean bodyFollows = !(request instanceof LastHttpContent);
+        ReferenceCountUtil.release(request);
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (failure instanceof DeniedException) {
+            answer(failure, false);
+            state = bodyFollows ? State.DROPPING : State.IDLE;
+            drainQueue();
+        } else {
+            answer(failure, true);
         }
     }
 
@@ -277,29 +241,22 @@ public final class HttpInspector {
         upstream.pipeline().remove(UPSTREAM_CODEC);
     }
 
-    private void respond(HttpResponseStatus status, String reason, boolean close) {
-        byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set("Proxy-Status", new ErrorResponse(status.code(), status.code() == 400 ? "http_request_error"
-                        : "http_request_denied", reason).proxyStatus());
-        if (close) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        current.put(AccessRecord.STATUS, status.code());
+    /** Answers the current request locally, as {@link FailureMapper} says, and records why. */
+    private void answer(Throwable failure, boolean close) {
+        ErrorResponse response = FailureMapper.toResponse(failure);
+        current.put(AccessRecord.STATUS, response.status());
         if (!current.has(AccessRecord.REASON)) {
-            current.put(AccessRecord.REASON, reason);
+            current.put(AccessRecord.REASON, response.reason());
         }
         if (close) {
             state = State.CLOSED;
             finishRecord();
-            client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-            upstream.close();
+            client.writeAndFlush(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
+            if (upstream != null) {
+                upstream.close();
+            }
         } else {
-            client.writeAndFlush(response);
+            client.writeAndFlush(response.toHttpResponse(false));
             finishRecord();
         }
     }
@@ -321,7 +278,9 @@ public final class HttpInspector {
             ReferenceCountUtil.release(queued.poll());
         }
         client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (upstream != null) {
+            upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     /** What both sides do alike: a closed side ends the exchange; an error closes that side. */
@@ -339,8 +298,9 @@ public final class HttpInspector {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable() && peerMayRead()) {
-                peer().config().setAutoRead(true);
+            Channel peer = peer();
+            if (ctx.channel().isWritable() && peer != null && peerMayRead()) {
+                peer.config().setAutoRead(true);
             }
             ctx.fireChannelWritabilityChanged();
         }
