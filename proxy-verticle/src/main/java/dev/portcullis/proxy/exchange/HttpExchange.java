@@ -46,6 +46,7 @@ public final class HttpExchange {
     public static final String UPSTREAM_CODEC = "portcullis-http-client";
     private static final String CLIENT_SIDE = "portcullis-exchange-client";
     private static final String UPSTREAM_SIDE = "portcullis-exchange-upstream";
+    private static final String VERTX_HANDLER = "handler";
 
     private enum State { IDLE, ROUTING, FORWARDING, DROPPING, AWAITING_RESPONSE, UPGRADED, CLOSED }
 
@@ -141,7 +142,13 @@ public final class HttpExchange {
             return;
         }
         if (to.pipeline().get(UPSTREAM_SIDE) == null) {
-            to.pipeline().addBefore("handler", UPSTREAM_SIDE, new UpstreamSide());
+            // Before Vert.x's handler on a socket Vert.x opened; last on a channel of Netty's own (an HTTP/2
+            // stream).
+            if (to.pipeline().get(VERTX_HANDLER) != null) {
+                to.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_SIDE, new UpstreamSide());
+            } else {
+                to.pipeline().addLast(UPSTREAM_SIDE, new UpstreamSide());
+            }
         }
         upstream = to;
         state = request instanceof LastHttpContent ? State.AWAITING_RESPONSE : State.FORWARDING;
