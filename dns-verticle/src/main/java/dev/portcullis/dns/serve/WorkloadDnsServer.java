@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -180,20 +181,25 @@ public final class WorkloadDnsServer {
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(Reply.of(DnsResponseCode.FORMERR));
         }
-        return lookup.apply(name, family).map(answer -> {
+        return lookup.apply(name, family).compose(answer -> {
             if (answer.result() instanceof LookupResult.Found found) {
                 List<InetAddress> addresses = LookupResult.Found.ofFamily(found.addresses(),
                         family == AddressFamily.IPV4);
+                List<Future<Void>> remembered = new ArrayList<>(addresses.size());
                 for (InetAddress address : addresses) {
-                    recent.record(client.getHostAddress(), address.getHostAddress(), name, answer.ttlMs())
+                    remembered.add(recent.record(client.getHostAddress(), address.getHostAddress(), name,
+                                    answer.ttlMs())
                             .onFailure(failure -> LOG.warn("cannot remember {} for {}: {}", name,
-                                    client.getHostAddress(), failure.getMessage()));
+                                    client.getHostAddress(), failure.getMessage())));
                 }
-                return new Reply(DnsResponseCode.NOERROR, addresses, Math.max(1, answer.ttlMs() / 1000));
+                Reply reply = new Reply(DnsResponseCode.NOERROR, addresses, Math.max(1, answer.ttlMs() / 1000));
+                // Answer once the names are remembered: a workload connects the moment it has the answer, and a
+                // server-first connection is named by what is remembered here (README, "Non-HTTP TCP").
+                return Future.join(remembered).transform(stored -> Future.succeededFuture(reply));
             }
             LookupResult.NotFound notFound = (LookupResult.NotFound) answer.result();
-            return Reply.of(notFound.reason() == LookupResult.Reason.NXDOMAIN
-                    ? DnsResponseCode.NXDOMAIN : DnsResponseCode.NOERROR);
+            return Future.succeededFuture(Reply.of(notFound.reason() == LookupResult.Reason.NXDOMAIN
+                    ? DnsResponseCode.NXDOMAIN : DnsResponseCode.NOERROR));
         }).otherwise(failure -> Reply.of(DnsResponseCode.SERVFAIL));
     }
 
