@@ -7,6 +7,8 @@ import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.request.Authority;
 import dev.portcullis.proxy.request.BadRequestException;
+import dev.portcullis.proxy.request.ClientHttpCodec;
+import dev.portcullis.proxy.request.FramingCheck;
 import dev.portcullis.proxy.request.HttpTarget;
 import dev.portcullis.proxy.respond.ErrorResponse;
 import dev.portcullis.proxy.splice.Splice;
@@ -25,7 +27,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -52,6 +53,7 @@ import java.util.function.Supplier;
 public final class HttpInspector {
 
     private static final String CLIENT_CODEC = "portcullis-http-server";
+    private static final String FRAMING_CHECK = "portcullis-framing-check";
     private static final String CLIENT_SIDE = "portcullis-inspect-client";
     private static final String UPSTREAM_CODEC = "portcullis-http-client";
     private static final String UPSTREAM_SIDE = "portcullis-inspect-upstream";
@@ -91,8 +93,11 @@ public final class HttpInspector {
     /** Adds the client side after the client's {@code "ssl"} handler (decrypted bytes in, plaintext out). */
     public void installClientSide(Channel clientChannel, int maxInitialLine, int maxHeaders) {
         this.client = clientChannel;
-        clientChannel.pipeline().addAfter("ssl", CLIENT_CODEC, new HttpServerCodec(maxInitialLine, maxHeaders, 8192));
-        clientChannel.pipeline().addAfter(CLIENT_CODEC, CLIENT_SIDE, new ClientSide());
+        clientChannel.pipeline().addAfter("ssl", CLIENT_CODEC, ClientHttpCodec.create(maxInitialLine, maxHeaders));
+        // Refuses what Netty's decoder lets through and another parser could frame differently (README, "No
+        // smuggling"), as a failed decoder result.
+        clientChannel.pipeline().addAfter(CLIENT_CODEC, FRAMING_CHECK, new FramingCheck());
+        clientChannel.pipeline().addAfter(FRAMING_CHECK, CLIENT_SIDE, new ClientSide());
     }
 
     /** Adds the upstream side before Vert.x's handler on the upstream channel, after its TLS handler. */
@@ -272,6 +277,7 @@ public final class HttpInspector {
         // Relays first, so bytes the codecs still hold go to them when the codecs are removed.
         Splice.join(client, upstream, null, Long.MAX_VALUE);
         client.pipeline().remove(CLIENT_SIDE);
+        client.pipeline().remove(FRAMING_CHECK);
         client.pipeline().remove(CLIENT_CODEC);
         upstream.pipeline().remove(UPSTREAM_SIDE);
         upstream.pipeline().remove(UPSTREAM_CODEC);

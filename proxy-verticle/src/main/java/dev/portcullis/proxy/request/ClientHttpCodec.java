@@ -1,0 +1,35 @@
+package dev.portcullis.proxy.request;
+
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * The Netty codec for HTTP/1.1 from a client, as strict as Netty can be made (README, "No smuggling"); put
+ * {@link FramingCheck} right after it for the framing rules Netty does not enforce.
+ *
+ * <p>What Netty refuses itself, as a request with a failed decoder result: a bare LF ending a line (strict line
+ * parsing, RFC 9112 §2.2), whitespace before a field's colon and bare CR or other controls in a field (Netty's
+ * header validation, RFC 9112 §5.1), two {@code Content-Length} fields or a list, and a {@code Content-Length}
+ * that is not a number. In a chunked body it refuses a size that is not hex, a chunk extension and a chunk not
+ * ended by CRLF, as a failed last content. Obsolete line folding is not refused but replaced by a space before
+ * the value is read or forwarded, which RFC 9112 §5.2 allows a server in place of 400; nothing folded is
+ * forwarded.
+ */
+public final class ClientHttpCodec {
+
+    private static final int MAX_CHUNK = 8192;
+
+    private ClientHttpCodec() {
+    }
+
+    public static HttpServerCodec create(int maxInitialLine, int maxHeaders) {
+        return new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxInitialLine)
+                .setMaxHeaderSize(maxHeaders)
+                .setMaxChunkSize(MAX_CHUNK)
+                // Netty's default, but one a system property can turn off.
+                .setStrictLineParsing(true)
+                .setAllowDuplicateContentLengths(false)
+                .setHeadersFactory(DecodedHeaders.FACTORY));
+    }
+}
