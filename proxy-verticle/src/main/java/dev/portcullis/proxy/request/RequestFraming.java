@@ -54,19 +54,19 @@ public final class RequestFraming {
             if (NOT_HOP_BY_HOP.contains(option)) {
                 // A next hop would drop the field as hop-by-hop and read the body as the next request
                 // (RFC 9110 §7.6.1).
-                throw new BadRequestException(400, "Connection names " + option + " (RFC 9110 §7.6.1)");
+                throw new BadRequestException(400, "Connection names " + option + " (RFC 9110 section 7.6.1)");
             }
         }
         if (!transferEncoding.isEmpty()) {
             if (!"HTTP/1.1".equals(version)) {
-                throw new BadRequestException(400, "Transfer-Encoding in an " + version + " request (RFC 9112 §6.1)");
+                throw new BadRequestException(400, "Transfer-Encoding in an " + version + " request (RFC 9112 section 6.1)");
             }
             if (!contentLength.isEmpty()) {
-                throw new BadRequestException(400, "both Content-Length and Transfer-Encoding (RFC 9112 §6.3)");
+                throw new BadRequestException(400, "both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)");
             }
             if (transferEncoding.size() > 1 || !transferEncoding.get(0).equalsIgnoreCase("chunked")) {
                 throw new BadRequestException(400, "Transfer-Encoding other than chunked: "
-                        + String.join(", ", transferEncoding) + " (RFC 9112 §6.3)");
+                        + String.join(", ", transferEncoding) + " (RFC 9112 section 6.3)");
             }
             return Framing.CHUNKED;
         }
@@ -74,7 +74,7 @@ public final class RequestFraming {
             return Framing.NONE;
         }
         if (contentLength.size() > 1) {
-            throw new BadRequestException(400, "more than one Content-Length (RFC 9112 §6.3)");
+            throw new BadRequestException(400, "more than one Content-Length (RFC 9112 section 6.3)");
         }
         return new Framing(Kind.LENGTH, length(contentLength.get(0)));
     }
@@ -82,7 +82,7 @@ public final class RequestFraming {
     /** {@code Content-Length = 1*DIGIT} (RFC 9110 §8.6): no sign, no list, no spaces. */
     private static long length(String value) {
         if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new BadRequestException(400, "Content-Length is not 1*DIGIT: " + value + " (RFC 9112 §6.3)");
+            throw new BadRequestException(400, "Content-Length is not 1*DIGIT: " + value + " (RFC 9112 section 6.3)");
         }
         try {
             return Long.parseLong(value);

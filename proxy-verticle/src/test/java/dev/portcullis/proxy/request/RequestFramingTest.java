@@ -52,7 +52,7 @@ class RequestFramingTest {
 
     @Test
     void bothContentLengthAndTransferEncodingAreRefused() {
-        assertRefused("HTTP/1.1", "both Content-Length and Transfer-Encoding (RFC 9112 §6.3)",
+        assertRefused("HTTP/1.1", "both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)",
                 "Content-Length: 3", "Transfer-Encoding: chunked");
         assertRefused("HTTP/1.1", "both Content-Length and Transfer-Encoding",
                 "Transfer-Encoding: xchunked", "Content-Length: 3");
@@ -73,7 +73,7 @@ class RequestFramingTest {
 
     @Test
     void transferEncodingInHttp10IsRefused() {
-        assertRefused("HTTP/1.0", "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)",
+        assertRefused("HTTP/1.0", "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 section 6.1)",
                 "Transfer-Encoding: chunked");
     }
 
@@ -98,7 +98,7 @@ class RequestFramingTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"content-length", "Transfer-Encoding", "'keep-alive, Host'"})
     void connectionNamingAFramingOrRoutingFieldIsRefused(String option) {
-        assertRefused("HTTP/1.1", "(RFC 9110 §7.6.1)", "Connection: " + option, "Content-Length: 3");
+        assertRefused("HTTP/1.1", "(RFC 9110 section 7.6.1)", "Connection: " + option, "Content-Length: 3");
     }
 
     @Test
