@@ -72,6 +72,8 @@ public final class HttpInspector {
     private AccessRecord current;
     private boolean upgradeRequested;
     private boolean closeAfterResponse;
+    /** Whether the upstream's response to the current request has begun reaching the client. */
+    private boolean responseStarted;
     private long requestBytes;
     private long responseBytes;
 
@@ -130,6 +132,8 @@ public final class HttpInspector {
     private void take(HttpObject message) {
         if (message instanceof HttpRequest request) {
             startRequest(request);
+        } else if (message.decoderResult().isFailure()) {
+            onMalformedBody((HttpContent) message);
         } else if (state == State.IDLE) {
             // The rest of a body whose response already ended (the server answered early): nobody reads it.
             ReferenceCountUtil.release(message);
@@ -142,6 +146,7 @@ public final class HttpInspector {
         current = records.get().put(AccessRecord.METHOD, request.method().name());
         requestBytes = 0;
         responseBytes = 0;
+        responseStarted = false;
         if (request.decoderResult().isFailure()) {
             respond(HttpResponseStatus.BAD_REQUEST, "malformed request: " + request.decoderResult().cause().getMessage(),
                     true);
@@ -229,6 +234,22 @@ public final class HttpInspector {
         }
     }
 
+    /**
+     * A chunk Netty could not frame (README, "No smuggling"); its decoder reads nothing more on this connection.
+     * The head and earlier chunks may be upstream already: closing it before the body ended leaves the origin an
+     * incomplete message, which it must not act on (RFC 9112 §8).
+     */
+    private void onMalformedBody(HttpContent content) {
+        content.release();
+        if (state == State.FORWARDING && !responseStarted) {
+            respond(HttpResponseStatus.BAD_REQUEST, "malformed request body: " + content.decoderResult().cause()
+                    .getMessage(), true);
+        } else {
+            // Already answered: a 403 while its body is dropped, or an early response.
+            closeBoth();
+        }
+    }
+
     /** Serves what arrived early, in order, while the state allows; reads again when the queue is empty. */
     private void drainQueue() {
         while (!queued.isEmpty() && state != State.CLOSED && canTake(queued.peek())) {
@@ -241,6 +262,7 @@ public final class HttpInspector {
 
     private void onUpstreamMessage(HttpObject message) {
         if (message instanceof HttpResponse response) {
+            responseStarted = true;
             current.put(AccessRecord.STATUS, response.status().code());
             if (response.status().code() == 101 && upgradeRequested) {
                 client.writeAndFlush(message);
