@@ -124,7 +124,7 @@ class RequestSmugglingTest {
                 Arguments.of("xte", "Transfer-Encoding: xchunked with a Content-Length",
                         "POST /ok/xte HTTP/1.1\r\nHost: {H}\r\nTransfer-Encoding: xchunked\r\nContent-Length: "
                                 + xte.length() + "\r\n\r\n" + xte,
-                        "both Content-Length and Transfer-Encoding (RFC 9112 §6.3)"),
+                        "both Content-Length and Transfer-Encoding (RFC 9112 section 6.3)"),
                 Arguments.of("clte", "Content-Length and chunked",
                         "POST /ok/clte HTTP/1.1\r\nHost: {H}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
                                 + "0\r\n\r\n" + hidden("clte"), "both Content-Length and Transfer-Encoding"),
@@ -145,7 +145,7 @@ class RequestSmugglingTest {
                         "Content-Length value is not a number"),
                 Arguments.of("conncl", "Connection: content-length",
                         "POST /ok/conncl HTTP/1.1\r\nHost: {H}\r\nConnection: content-length\r\nContent-Length: 49"
-                                + "\r\n\r\n" + hidden("conncl"), "Connection names content-length (RFC 9110 §7.6.1)"),
+                                + "\r\n\r\n" + hidden("conncl"), "Connection names content-length (RFC 9110 section 7.6.1)"),
                 Arguments.of("connte", "Connection: transfer-encoding",
                         "POST /ok/connte HTTP/1.1\r\nHost: {H}\r\nConnection: transfer-encoding\r\n"
                                 + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + hidden("connte"),
