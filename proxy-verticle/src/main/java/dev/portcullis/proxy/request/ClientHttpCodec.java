@@ -13,7 +13,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * that is not a number. In a chunked body it refuses a size that is not hex, a chunk extension and a chunk not
  * ended by CRLF, as a failed last content. Obsolete line folding is not refused but replaced by a space before
  * the value is read or forwarded, which RFC 9112 §5.2 allows a server in place of 400; nothing folded is
- * forwarded.
+ * forwarded. Netty has no option to refuse it, and finding a fold without one means finding where each head
+ * ends in the raw bytes, which only a second HTTP parser could do.
+ *
+ * <p>Netty 4.2.12 is lenient about chunk sizes in ways no option changes: whitespace before the size and
+ * anything after a space following it are ignored, and a size past {@code 2^31} wraps ({@code 10000000000000003}
+ * is read as 3, {@code 100000000} as the last chunk). None of it can reach the origin: the body is re-chunked
+ * upstream with the sizes Netty read, so the origin reads the requests the policy decided.
  */
 public final class ClientHttpCodec {
 

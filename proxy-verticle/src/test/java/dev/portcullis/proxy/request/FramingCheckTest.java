@@ -118,8 +118,10 @@ class FramingCheckTest {
     }
 
     @Test
-    void bareCrInAFieldIsRefused() {
+    void bareCrOrAnotherControlInAFieldIsRefused() {
         assertRefused(POST + "X-A: 1\rContent-Length: 3\r\n\r\nabc", "Validation failed for header 'X-A'");
+        assertRefused(POST + "X-A: 1\u0000\r\nContent-Length: 3\r\n\r\nabc", "Validation failed for header 'X-A'");
+        assertRefused(POST + "X-A: 1\u000b2\r\nContent-Length: 3\r\n\r\nabc", "Validation failed for header 'X-A'");
     }
 
     @ParameterizedTest
