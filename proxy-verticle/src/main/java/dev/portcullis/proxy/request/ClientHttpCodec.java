@@ -17,9 +17,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * ends in the raw bytes, which only a second HTTP parser could do.
  *
  * <p>Netty 4.2.12 is lenient about chunk sizes in ways no option changes: whitespace before the size and
- * anything after a space following it are ignored, and a size past {@code 2^31} wraps ({@code 10000000000000003}
- * is read as 3, {@code 100000000} as the last chunk). None of it can reach the origin: the body is re-chunked
- * upstream with the sizes Netty read, so the origin reads the requests the policy decided.
+ * anything after a space following it are ignored, and a size of {@code 2^32} or more can wrap
+ * ({@code 10000000000000003} is read as 3, {@code 100000000} as the last chunk). None of it can reach the
+ * origin: the body is re-chunked upstream with the sizes Netty read, so the origin reads the requests the policy
+ * decided.
  */
 public final class ClientHttpCodec {
 
