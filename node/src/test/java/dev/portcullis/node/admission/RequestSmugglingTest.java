@@ -42,13 +42,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 10, as the attacker sends it: requests whose framing two parsers could read differently, byte for byte,
- * inside a decrypted tunnel and as absolute-form requests on the explicit listener. Each is answered 400 by the
+ * inside a decrypted tunnel, as absolute-form requests on the explicit listener and as origin-form requests on a
+ * transparent port. Each is answered 400 by the
  * gateway, its connection closed, and the origins (which keep every byte they receive) get none of it; a request
  * hidden in its body is never decided and never forwarded (README, "No smuggling"). The rules allow only
  * {@code /ok/**}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RequestSmugglingTest {
+
+    private static final String TRANSPARENT = "transparent-http";
 
     @TempDir
     static Path dir;
@@ -85,7 +88,11 @@ class RequestSmugglingTest {
                 .section("policy", new JsonObject().put("file", policy.toString()))
                 .section("dns", new JsonObject().put("static", names))
                 .section("ca", new JsonObject().put("data-dir", dir.resolve("ca").toString()))
-                .section("proxy", new JsonObject().put("upstream-ca-file", originCa.certFile().toString())));
+                .section("proxy", new JsonObject()
+                        .put("upstream-ca-file", originCa.certFile().toString())
+                        .put("transparent", new JsonArray().add(new JsonObject()
+                                .put("name", TRANSPARENT).put("host", "127.0.0.1").put("port", 0)
+                                .put("upstream-port", plain.port())))));
         String rootPem = new CaClient(cluster.node(0).vertx()).root().await().rootPem();
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
@@ -209,25 +216,34 @@ class RequestSmugglingTest {
     }
 
     static Stream<Arguments> plainSmuggling() {
-        return Stream.of(
-                Arguments.of("pconncl", "Connection: content-length\r\nContent-Length: 55\r\n",
-                        "Connection names content-length"),
-                Arguments.of("pclte", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
-                        "both Content-Length and Transfer-Encoding"),
-                Arguments.of("pxte", "Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n",
-                        "both Content-Length and Transfer-Encoding"),
-                Arguments.of("pteid", "Transfer-Encoding: chunked, identity\r\n",
-                        "Transfer-Encoding other than chunked"));
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (String listener : List.of("explicit", TRANSPARENT)) {
+            String p = listener.substring(0, 1);
+            cases.add(Arguments.of(listener, p + "conncl", "Connection: content-length\r\nContent-Length: 55\r\n",
+                            "Connection names content-length"))
+                    .add(Arguments.of(listener, p + "clte", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                            "both Content-Length and Transfer-Encoding"))
+                    .add(Arguments.of(listener, p + "xte", "Transfer-Encoding: xchunked\r\nContent-Length: 5\r\n",
+                            "both Content-Length and Transfer-Encoding"))
+                    .add(Arguments.of(listener, p + "teid", "Transfer-Encoding: chunked, identity\r\n",
+                            "Transfer-Encoding other than chunked"))
+                    .add(Arguments.of(listener, p + "te10", "Transfer-Encoding: chunked\r\n",
+                            "Transfer-Encoding in an HTTP/1.0 request"));
+        }
+        return cases.build();
     }
 
-    @ParameterizedTest(name = "on the explicit listener, {1}: 400, nothing forwarded")
+    @ParameterizedTest(name = "plain HTTP on the {0} listener, {2}: 400, nothing forwarded")
     @MethodSource("plainSmuggling")
-    void aPlainRequestFramedAmbiguouslyIsRefusedAndNoneOfItIsForwarded(String marker, String fields, String reason)
-            throws Exception {
+    void aPlainRequestFramedAmbiguouslyIsRefusedAndNoneOfItIsForwarded(String listener, String marker, String fields,
+                                                                      String reason) throws Exception {
         String authority = "plain.test:" + plain.port();
-        String request = "POST http://" + authority + "/ok/" + marker + " HTTP/1.1\r\nHost: " + authority + "\r\n"
+        // Absolute-form on the explicit listener, origin-form on a transparent port.
+        String target = listener.equals(TRANSPARENT) ? "/ok/" + marker : "http://" + authority + "/ok/" + marker;
+        String version = marker.endsWith("te10") ? "HTTP/1.0" : "HTTP/1.1";
+        String request = "POST " + target + " " + version + "\r\nHost: " + authority + "\r\n"
                 + fields + "\r\n0\r\n\r\n" + hidden(marker);
-        try (Socket socket = new Socket("127.0.0.1", cluster.listenerPort(0, "explicit"))) {
+        try (Socket socket = new Socket("127.0.0.1", cluster.listenerPort(0, listener))) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
 
