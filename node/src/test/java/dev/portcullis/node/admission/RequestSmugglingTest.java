@@ -43,10 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 10, as the attacker sends it: requests whose framing two parsers could read differently, byte for byte,
  * inside a decrypted tunnel, as absolute-form requests on the explicit listener and as origin-form requests on a
- * transparent port. Each is answered 400 by the
- * gateway, its connection closed, and the origins (which keep every byte they receive) get none of it; a request
- * hidden in its body is never decided and never forwarded (README, "No smuggling"). The rules allow only
- * {@code /ok/**}.
+ * transparent port. Each is answered 400 by the gateway, its connection closed, and the origins (which keep every
+ * byte they receive) get none of it; a request hidden in its body is never decided and never forwarded (README,
+ * "No smuggling"). The rules allow only {@code /ok/**}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RequestSmugglingTest {
