@@ -51,12 +51,12 @@ class RoleRequestsTest {
             waiting.add(policy.decide(question()));
         }
 
-        long started = System.nanoTime();
-        Throwable failFast = policy.decide(question()).cause();
-        assertThat(failFast).isInstanceOf(GatewayException.class)
+        // Failed when returned: it never waited for the role, nor for its timeout.
+        Future<?> failFast = policy.decide(question());
+        assertThat(failFast.failed()).isTrue();
+        assertThat(failFast.cause()).isInstanceOf(GatewayException.class)
                 .hasMessageContaining("policy unavailable").hasMessageContaining("3 requests already wait");
-        assertThat(((GatewayException) failFast).code()).isEqualTo(ErrorCode.POLICY_UNAVAILABLE);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(100));
+        assertThat(((GatewayException) failFast.cause()).code()).isEqualTo(ErrorCode.POLICY_UNAVAILABLE);
 
         Future.join(waiting).otherwiseEmpty().await();
         assertThat(waiting).allMatch(Future::failed);

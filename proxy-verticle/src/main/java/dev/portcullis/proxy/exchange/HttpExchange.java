@@ -44,6 +44,8 @@ public final class HttpExchange {
     public static final String CLIENT_CODEC = "portcullis-http-server";
     /** The upstream channel's HTTP client codec, which the route names so (removed on an upgrade). */
     public static final String UPSTREAM_CODEC = "portcullis-http-client";
+    /** The check after the client codec that refuses ambiguous framing ({@code FramingCheck}), if installed. */
+    public static final String FRAMING_CHECK = "portcullis-framing-check";
     private static final String CLIENT_SIDE = "portcullis-exchange-client";
     private static final String UPSTREAM_SIDE = "portcullis-exchange-upstream";
     private static final String VERTX_HANDLER = "handler";
@@ -60,6 +62,8 @@ public final class HttpExchange {
     private AccessRecord current;
     private boolean upgradeRequested;
     private boolean closeAfterResponse;
+    /** Whether the upstream's response to the current request has begun reaching the client. */
+    private boolean responseStarted;
     private long requestBytes;
     private long responseBytes;
 
@@ -103,6 +107,8 @@ public final class HttpExchange {
     private void take(HttpObject message) {
         if (message instanceof HttpRequest request) {
             startRequest(request);
+        } else if (message.decoderResult().isFailure()) {
+            onMalformedBody((HttpContent) message);
         } else if (state == State.IDLE) {
             // The rest of a body whose response already ended (the server answered early): nobody reads it.
             ReferenceCountUtil.release(message);
@@ -116,6 +122,7 @@ public final class HttpExchange {
                 request.uri());
         requestBytes = 0;
         responseBytes = 0;
+        responseStarted = false;
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
             Throwable cause = request.decoderResult().cause();
@@ -195,6 +202,22 @@ public final class HttpExchange {
         }
     }
 
+    /**
+     * A chunk Netty could not frame (README, "No smuggling"); its decoder reads nothing more on this connection.
+     * The head and earlier chunks may be upstream already: closing it before the body ended leaves the origin an
+     * incomplete message, which it must not act on (RFC 9112 §8).
+     */
+    private void onMalformedBody(HttpContent content) {
+        content.release();
+        if (state == State.FORWARDING && !responseStarted) {
+            answer(new BadRequestException(400, "malformed request body: "
+                    + content.decoderResult().cause().getMessage()), true);
+        } else {
+            // Already answered: a 403 while its body is dropped, or an early response.
+            closeBoth();
+        }
+    }
+
     /** Serves what arrived early, in order, while the state allows; reads again when the queue is empty. */
     private void drainQueue() {
         while (!queued.isEmpty() && state != State.CLOSED && canTake(queued.peek())) {
@@ -207,6 +230,7 @@ public final class HttpExchange {
 
     private void onUpstreamMessage(HttpObject message) {
         if (message instanceof HttpResponse response) {
+            responseStarted = true;
             current.put(AccessRecord.STATUS, response.status().code());
             if (response.status().code() == 101 && upgradeRequested) {
                 client.writeAndFlush(message);
@@ -243,6 +267,9 @@ public final class HttpExchange {
         // Relays first, so bytes the codecs still hold go to them when the codecs are removed.
         Splice.join(client, upstream, null, Long.MAX_VALUE);
         client.pipeline().remove(CLIENT_SIDE);
+        if (client.pipeline().get(FRAMING_CHECK) != null) {
+            client.pipeline().remove(FRAMING_CHECK);
+        }
         client.pipeline().remove(CLIENT_CODEC);
         upstream.pipeline().remove(UPSTREAM_SIDE);
         upstream.pipeline().remove(UPSTREAM_CODEC);
@@ -258,6 +285,7 @@ public final class HttpExchange {
         if (close) {
             state = State.CLOSED;
             finishRecord();
+            releaseQueued();
             client.writeAndFlush(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
             if (upstream != null) {
                 upstream.close();
@@ -281,12 +309,17 @@ public final class HttpExchange {
             return;
         }
         state = State.CLOSED;
-        while (!queued.isEmpty()) {
-            ReferenceCountUtil.release(queued.poll());
-        }
+        releaseQueued();
         client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         if (upstream != null) {
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** What was read ahead and will never be served: the connection is closing. */
+    private void releaseQueued() {
+        while (!queued.isEmpty()) {
+            ReferenceCountUtil.release(queued.poll());
         }
     }
 

@@ -10,10 +10,11 @@ import dev.portcullis.proxy.decide.HttpRules;
 import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.hello.PeekOutcome;
+import dev.portcullis.proxy.request.ClientHttpCodec;
+import dev.portcullis.proxy.request.FramingCheck;
 import dev.portcullis.proxy.respond.TlsAlert;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -89,9 +90,12 @@ public final class Interception {
                 new HttpClientCodec(8192, 64 * 1024, 8192));
         Channel client = connection.channel();
         client.pipeline().addAfter("ssl", HttpExchange.CLIENT_CODEC,
-                new HttpServerCodec(tools.maxRequestLine(), tools.maxHeaders(), 8192));
+                ClientHttpCodec.create(tools.maxRequestLine(), tools.maxHeaders()));
+        // Refuses what Netty's decoder lets through and another parser could frame differently (README, "No
+        // smuggling"), as a failed decoder result the exchange answers with 400.
+        client.pipeline().addAfter(HttpExchange.CLIENT_CODEC, HttpExchange.FRAMING_CHECK, new FramingCheck());
         Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
-        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.CLIENT_CODEC);
+        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.FRAMING_CHECK);
     }
 
     private X509Certificate peer() {

@@ -23,7 +23,7 @@ public final class ForwardedRequest {
 
     /**
      * @return the head to send upstream
-     * @throws BadRequestException 411 for a chunked request body, 400 for an invalid Content-Length
+     * @throws BadRequestException 411 for a chunked request body, 400 for its framing ({@link #bodyLength})
      */
     public static Buffer head(RequestHead head, RequestTarget target) {
         bodyLength(head);
@@ -42,24 +42,17 @@ public final class ForwardedRequest {
     }
 
     /**
-     * The length of the request body.
+     * The length of the request body, as {@link RequestFraming} reads it (README, "No smuggling").
      *
-     * @throws BadRequestException 411 for {@code Transfer-Encoding} (not forwarded by this plain-HTTP path),
-     *                             400 for a malformed or repeated {@code Content-Length}
+     * @throws BadRequestException 411 for a chunked body (not forwarded by this plain-HTTP path), 400 for framing
+     *                             two parsers could read differently
      */
     public static long bodyLength(RequestHead head) {
-        if (head.hasHeader("Transfer-Encoding")) {
+        RequestFraming.Framing framing = RequestFraming.of(head.version(), head.headers());
+        if (framing.chunked()) {
             throw new BadRequestException(411, "chunked request bodies are not forwarded; send Content-Length");
         }
-        long count = head.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Length")).count();
-        if (count == 0) {
-            return 0;
-        }
-        String value = head.header("Content-Length");
-        if (count > 1 || !value.matches("[0-9]{1,15}")) {
-            throw new BadRequestException(400, "invalid Content-Length");
-        }
-        return Long.parseLong(value);
+        return framing.length();
     }
 
     /** The agreed name, and its port unless it is HTTP's default. */

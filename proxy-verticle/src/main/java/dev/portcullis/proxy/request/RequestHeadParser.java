@@ -141,7 +141,9 @@ public final class RequestHeadParser {
             // Also refuses "Name :" and obsolete folding (a line starting with whitespace), RFC 9112 §5.1-5.2.
             throw new BadRequestException(400, "malformed header field name");
         }
-        String value = line.substring(colon + 1).strip();
+        // Only OWS (SP, HTAB) around the value, RFC 9112 §5.1: String.strip would also drop a bare CR or LF
+        // ending the line, which must be refused instead.
+        String value = withoutOws(line.substring(colon + 1));
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f || c == '\r' || c == '\n') {
@@ -149,5 +151,17 @@ public final class RequestHeadParser {
             }
         }
         return new AbstractMap.SimpleImmutableEntry<>(name, value);
+    }
+
+    private static String withoutOws(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && (text.charAt(start) == ' ' || text.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return text.substring(start, end);
     }
 }

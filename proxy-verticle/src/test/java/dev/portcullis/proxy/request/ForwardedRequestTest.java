@@ -48,6 +48,23 @@ class ForwardedRequestTest {
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 
+    /** README, "No smuggling": the plain path reads framing with the same rules as the decrypted one. */
+    @Test
+    void framingAnotherParserCouldReadDifferentlyIsRefusedWith400() {
+        for (String fields : new String[] {
+                "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
+                "Transfer-Encoding: xchunked\r\nContent-Length: 3\r\n",
+                "Transfer-Encoding: chunked, identity\r\n",
+                "Connection: content-length\r\nContent-Length: 3\r\n",
+                "Connection: Transfer-Encoding\r\n",
+                "Content-Length: +3\r\n"}) {
+            RequestHead head = parse("POST http://example.com/ HTTP/1.1\r\n" + fields + "\r\n");
+            assertThatThrownBy(() -> ForwardedRequest.head(head, RequestTarget.of(head)))
+                    .as(fields)
+                    .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+    }
+
     @Test
     void contentLengthGivesTheBodyLength() {
         RequestHead head = parse("POST http://example.com/ HTTP/1.1\r\nContent-Length: 12\r\n\r\n");

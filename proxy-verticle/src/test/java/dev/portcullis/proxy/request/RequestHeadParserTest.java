@@ -55,6 +55,13 @@ class RequestHeadParserTest {
                 Arguments.of("space before the colon", "CONNECT a:1 HTTP/1.1\r\nHost : a\r\n\r\n", 400),
                 Arguments.of("obsolete line folding", "CONNECT a:1 HTTP/1.1\r\nA: b\r\n c\r\n\r\n", 400),
                 Arguments.of("bare LF inside a header value", "CONNECT a:1 HTTP/1.1\r\nA: b\nc\r\n\r\n", 400),
+                Arguments.of("tab before the colon", "CONNECT a:1 HTTP/1.1\r\nHost\t: a\r\n\r\n", 400),
+                Arguments.of("bare LF ending the request line", "CONNECT a:1 HTTP/1.1\nA: b\r\n\r\n", 400),
+                Arguments.of("bare LF ending a field line", "CONNECT a:1 HTTP/1.1\r\nA: b\nB: c\r\n\r\n", 400),
+                Arguments.of("bare LF before the head's end", "CONNECT a:1 HTTP/1.1\r\nA: b\n\r\n\r\n", 400),
+                Arguments.of("bare LF starting a field line", "CONNECT a:1 HTTP/1.1\r\nA: b\r\n\nB: c\r\n\r\n", 400),
+                Arguments.of("bare CR ending a field line", "CONNECT a:1 HTTP/1.1\r\nA: b\r\r\n\r\n", 400),
+                Arguments.of("obsolete folding with a tab", "CONNECT a:1 HTTP/1.1\r\nA: b\r\n\tc\r\n\r\n", 400),
                 Arguments.of("request line over the limit", "CONNECT " + "a".repeat(200) + ":1 HTTP/1.1\r\n\r\n", 414),
                 Arguments.of("header block over the limit",
                         "CONNECT a:1 HTTP/1.1\r\nX: " + "a".repeat(600) + "\r\n\r\n", 431));
