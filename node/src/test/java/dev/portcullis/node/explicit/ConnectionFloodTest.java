@@ -1,5 +1,6 @@
 package dev.portcullis.node.explicit;
 
+import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
@@ -143,6 +144,12 @@ class ConnectionFloodTest {
             }
             String refusal = connectThrough("127.0.0.1", proxyPort);
             assertThat(refusal).startsWith("HTTP/1.1 429").contains("max-connections-per-client");
+            // curl writes its CONNECT at once, into a connection the proxy refuses without reading: it must
+            // still read the answer, not a reset.
+            for (int i = 0; i < 20; i++) {
+                Curl.Result curl = Curl.viaProxy(proxyPort).get("https://origin.test:" + origin.port() + "/");
+                assertThat(curl.connectStatus()).as(curl.stderr()).isEqualTo(429);
+            }
 
             for (int i = 0; i < 10; i++) {
                 tunnels.add(openTunnel(SECOND_CLIENT, proxyPort));
