@@ -1,0 +1,72 @@
+package dev.portcullis.proxy.intercept;
+
+import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.exchange.HttpExchange;
+import dev.portcullis.proxy.exchange.Route;
+import dev.portcullis.proxy.exchange.h2.Http2Codecs;
+import dev.portcullis.proxy.exchange.h2.UpstreamStreams;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.vertx.core.json.JsonObject;
+
+import java.util.function.Consumer;
+
+/**
+ * Inspects a decrypted connection on which client and server both chose {@code h2} (README, "Decrypt
+ * inspection"): every client stream is one request with its own {@link HttpExchange} on the stream's child
+ * channel, decided by the same {@link RequestGate} before a byte of it goes upstream, and sent on a stream of its
+ * own on the one upstream connection. A refused stream is answered on that stream alone; the other streams go
+ * on. The two connections live and die together.
+ */
+final class Http2Inspection {
+
+    private static final String CLIENT_FRAMES = "portcullis-h2-server";
+    private static final String CLIENT_STREAMS = "portcullis-h2-server-streams";
+    private static final String UPSTREAM_FRAMES = "portcullis-h2-client";
+    private static final String UPSTREAM_STREAMS = "portcullis-h2-client-streams";
+    private static final String VERTX_HANDLER = "handler";
+
+    private Http2Inspection() {
+    }
+
+    /**
+     * @param client     the client channel, TLS terminated by its handler named {@code "ssl"}
+     * @param upstream   the verified upstream channel (Vert.x's), which negotiated {@code h2}
+     * @param gate       decides each request
+     * @param connection the connection's record, copied into each stream's
+     */
+    static void install(Channel client, Channel upstream, Http2Codecs.Limits limits, RequestGate gate,
+                        AccessRecord connection, Consumer<JsonObject> accessLog) {
+        upstream.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_FRAMES, Http2Codecs.client(limits));
+        // Push is disabled in our SETTINGS; a server that pushes anyway gets its stream closed.
+        upstream.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_STREAMS,
+                new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel pushed) {
+                        pushed.close();
+                    }
+                }));
+        UpstreamStreams streams = new UpstreamStreams(upstream);
+        Route route = (request, record) -> gate.admit(request, record).compose(allowed -> streams.open());
+        client.pipeline().addAfter("ssl", CLIENT_FRAMES, Http2Codecs.server(limits));
+        client.pipeline().addAfter(CLIENT_FRAMES, CLIENT_STREAMS,
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(HttpExchange.CLIENT_CODEC,
+                                new Http2StreamFrameToHttpObjectCodec(true));
+                        int id = stream.stream().id();
+                        new HttpExchange(route, () -> connection.copy().put(AccessRecord.STREAM, id),
+                                accessLog).start(stream, HttpExchange.CLIENT_CODEC);
+                    }
+                }));
+        // Closing a stream closes only that stream; the connections end together.
+        ChannelFutureListener closeUpstream = closed -> upstream.close();
+        client.closeFuture().addListener(closeUpstream);
+        upstream.closeFuture().addListener(closed -> client.close());
+    }
+}
