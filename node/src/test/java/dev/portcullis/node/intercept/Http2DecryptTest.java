@@ -259,18 +259,7 @@ class Http2DecryptTest {
         return context;
     }
 
-    /** Polls the access log (written in the background) until {@code count} records match, or 5 s pass. */
-    static List<JsonObject> records(Predicate<JsonObject> matching, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        List<JsonObject> found = List.of();
-        while (System.nanoTime() < deadline) {
-            found = Files.exists(accessLog) ? Files.readAllLines(accessLog).stream().filter(l -> l.startsWith("{"))
-                    .map(JsonObject::new).filter(matching).toList() : List.of();
-            if (found.size() >= count) {
-                return found;
-            }
-            Thread.sleep(50);
-        }
-        return found;
+    private static List<JsonObject> records(Predicate<JsonObject> matching, int count) throws Exception {
+        return AccessLogLines.matching(accessLog, matching, count);
     }
 }
