@@ -9,7 +9,8 @@ import io.netty.handler.codec.http2.Http2Settings;
  * needs set explicitly rather than left to defaults that may change (README, "Decrypt inspection"):
  * <ul>
  *   <li>{@code SETTINGS_MAX_CONCURRENT_STREAMS} bounded ({@link Limits#maxConcurrentStreams()}): a stream over it
- *       is refused with {@code RST_STREAM(REFUSED_STREAM)} (RFC 9113 §5.1.2);</li>
+ *       is refused with {@code RST_STREAM(REFUSED_STREAM)} (RFC 9113 §5.1.2), from the first frame, acknowledged
+ *       or not;</li>
  *   <li>{@code SETTINGS_MAX_HEADER_LIST_SIZE} tied to {@code proxy.max-headers}: a larger header list gets a 431
  *       on its stream, one past Netty's go-away margin (a quarter more) ends the connection;</li>
  *   <li>rapid reset (CVE-2023-44487): more than {@value #MAX_RST_FRAMES} {@code RST_STREAM}s from the peer in
@@ -41,9 +42,14 @@ public final class Http2Codecs {
 
     /** The codec for the client's side of a decrypted connection: the gateway is the server. */
     public static Http2FrameCodec server(Limits limits) {
-        return defended(Http2FrameCodecBuilder.forServer(), Http2Settings.defaultSettings()
+        Http2FrameCodec codec = defended(Http2FrameCodecBuilder.forServer(), Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListSize()));
+        // Netty applies our SETTINGS only once the client acknowledges them, so a client that never does could
+        // open streams without bound. Enforced from the first frame instead; a stream refused this way is one the
+        // client may retry (RFC 9113 §8.7).
+        codec.connection().remote().maxActiveStreams(limits.maxConcurrentStreams());
+        return codec;
     }
 
     /** The codec for the upstream side: the gateway is the client, and accepts no server push (RFC 9113 §8.4). */
