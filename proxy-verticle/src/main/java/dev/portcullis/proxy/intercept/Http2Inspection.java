@@ -1,23 +1,21 @@
 package dev.portcullis.proxy.intercept;
 
 import dev.portcullis.proxy.access.AccessRecord;
-import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.exchange.h2.Http2Codecs;
+import dev.portcullis.proxy.exchange.h2.StreamExchanges;
 import dev.portcullis.proxy.exchange.h2.UpstreamStreams;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.vertx.core.json.JsonObject;
 
 import java.util.function.Consumer;
 
 /**
  * Inspects a decrypted connection on which client and server both chose {@code h2} (README, "Decrypt
- * inspection"): every client stream is one request with its own {@link HttpExchange} on the stream's child
+ * inspection"): every client stream is one request with its own exchange ({@link StreamExchanges}) on its child
  * channel, decided by the same {@link RequestGate} before a byte of it goes upstream, and sent on a stream of its
  * own on the one upstream connection. A refused stream is answered on that stream alone; the other streams go
  * on. The two connections live and die together.
@@ -54,16 +52,7 @@ final class Http2Inspection {
         Route route = (request, record) -> gate.admit(request, record).compose(allowed -> streams.open());
         client.pipeline().addAfter("ssl", CLIENT_FRAMES, Http2Codecs.server(limits));
         client.pipeline().addAfter(CLIENT_FRAMES, CLIENT_STREAMS,
-                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        stream.pipeline().addLast(HttpExchange.CLIENT_CODEC,
-                                new Http2StreamFrameToHttpObjectCodec(true));
-                        int id = stream.stream().id();
-                        new HttpExchange(route, () -> connection.copy().put(AccessRecord.STREAM, id),
-                                accessLog).start(stream, HttpExchange.CLIENT_CODEC);
-                    }
-                }));
+                new Http2MultiplexHandler(new StreamExchanges(route, connection, accessLog)));
         // Closing a stream closes only that stream; the connections end together.
         ChannelFutureListener closeUpstream = closed -> upstream.close();
         client.closeFuture().addListener(closeUpstream);
