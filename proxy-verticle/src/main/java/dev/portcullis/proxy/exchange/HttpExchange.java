@@ -8,6 +8,7 @@ import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -62,6 +63,7 @@ public final class HttpExchange {
     private boolean closeAfterResponse;
     private long requestBytes;
     private long responseBytes;
+    private ChannelFuture lastToClient;
 
     /**
      * @param route     where each request goes, once decided
@@ -209,7 +211,7 @@ public final class HttpExchange {
         if (message instanceof HttpResponse response) {
             current.put(AccessRecord.STATUS, response.status().code());
             if (response.status().code() == 101 && upgradeRequested) {
-                client.writeAndFlush(message);
+                toClient(message);
                 upgrade();
                 return;
             }
@@ -221,7 +223,7 @@ public final class HttpExchange {
             responseBytes += content.content().readableBytes();
         }
         boolean last = message instanceof LastHttpContent;
-        client.writeAndFlush(message);
+        toClient(message);
         if (!client.isWritable()) {
             upstream.config().setAutoRead(false);
         }
@@ -258,14 +260,19 @@ public final class HttpExchange {
         if (close) {
             state = State.CLOSED;
             finishRecord();
-            client.writeAndFlush(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
+            toClient(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
             if (upstream != null) {
                 upstream.close();
             }
         } else {
-            client.writeAndFlush(response.toHttpResponse(false));
+            toClient(response.toHttpResponse(false));
             finishRecord();
         }
+    }
+
+    private ChannelFuture toClient(Object message) {
+        lastToClient = client.writeAndFlush(message);
+        return lastToClient;
     }
 
     private void finishRecord() {
@@ -284,7 +291,10 @@ public final class HttpExchange {
         while (!queued.isEmpty()) {
             ReferenceCountUtil.release(queued.poll());
         }
-        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // Once what was written to the client is out: on an HTTP/2 stream the last DATA frames may still wait for
+        // the client's window (RFC 9113 §5.2), and closing the stream first would reset it and drop them.
+        (lastToClient != null ? lastToClient : client.writeAndFlush(Unpooled.EMPTY_BUFFER))
+                .addListener(ChannelFutureListener.CLOSE);
         if (upstream != null) {
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

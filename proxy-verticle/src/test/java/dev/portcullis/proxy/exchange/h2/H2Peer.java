@@ -42,8 +42,25 @@ final class H2Peer {
 
     /** The client connection preface (RFC 9113 §3.4) and an empty SETTINGS frame. */
     H2Peer preface() {
+        return preface(new Http2Settings());
+    }
+
+    /** The client connection preface (RFC 9113 §3.4) with {@code settings}. */
+    H2Peer preface(Http2Settings settings) {
         send(Http2CodecUtil.connectionPrefaceBuf());
-        writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+        writer.writeSettings(ctx, settings, ctx.newPromise());
+        return flush();
+    }
+
+    /** Acknowledges the tested side's SETTINGS, which Netty needs before it applies its own. */
+    H2Peer settingsAck() {
+        writer.writeSettingsAck(ctx, ctx.newPromise());
+        return flush();
+    }
+
+    /** Gives the tested side {@code bytes} more window on {@code stream} (0: the connection). */
+    H2Peer windowUpdate(int stream, int bytes) {
+        writer.writeWindowUpdate(ctx, stream, bytes, ctx.newPromise());
         return flush();
     }
 

@@ -18,10 +18,13 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,6 +49,7 @@ class StreamExchangesTest {
     private H2Peer peer;
     private final Map<String, EmbeddedChannel> upstreams = new LinkedHashMap<>();
     private final List<JsonObject> records = new ArrayList<>();
+    private StreamExchanges exchanges;
 
     @BeforeEach
     void start() {
@@ -62,13 +66,18 @@ class StreamExchangesTest {
             upstreams.put(request.uri(), upstream);
             return Future.<Channel>succeededFuture(upstream);
         }, new AccessRecord("10.0.0.1", "explicit", "explicit"), records::add);
-        connection = new EmbeddedChannel(Http2Codecs.server(new Http2Codecs.Limits(100, 32768)),
+        this.exchanges = exchanges;
+        connection = newConnection();
+        peer = new H2Peer(connection).preface();
+    }
+
+    private EmbeddedChannel newConnection() {
+        return new EmbeddedChannel(Http2Codecs.server(new Http2Codecs.Limits(100, 32768)),
                 new Http2MultiplexHandler(exchanges), new ChannelInboundHandlerAdapter() {
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     }
                 });
-        peer = new H2Peer(connection).preface();
     }
 
     private String upstreamReceived(String path) {
@@ -152,5 +161,34 @@ class StreamExchangesTest {
         assertThat(response.contains("transfer-encoding")).isFalse();
         assertThat(response.contains("x-http2-stream-id")).isFalse();
         assertThat(peer.frames).contains("DATA 3 ok");
+    }
+
+    @ParameterizedTest(name = "request ended first: {0}")
+    @ValueSource(booleans = {true, false})
+    void aResponseThatEndedIsDeliveredWholeToASlowClientEvenWhenItsUpstreamClosesAtOnce(boolean requestEnded)
+            throws Exception {
+        connection = newConnection();
+        peer = new H2Peer(connection).preface(new Http2Settings().initialWindowSize(10));
+        peer.request(3, "GET", "/ok", requestEnded);
+        connection.runPendingTasks();
+        String body = "0123456789".repeat(10);
+        upstreamSends("/ok", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + body);
+        upstreams.get("/ok").close();
+        connection.runPendingTasks();
+        peer.received();
+
+        assertThat(peer.frames).contains("DATA 3 0123456789");
+        peer.windowUpdate(3, 1000);
+        connection.runPendingTasks();
+        List<String> frames = peer.received();
+
+        assertThat(String.join("", frames.stream().filter(frame -> frame.startsWith("DATA 3 "))
+                .map(frame -> frame.substring("DATA 3 ".length())).toList())).isEqualTo(body);
+        if (requestEnded) {
+            assertThat(frames).noneMatch(frame -> frame.startsWith("RST_STREAM"));
+        } else {
+            // The client is still sending: the stream is reset, but only after the whole response (RFC 9113 §8.1).
+            assertThat(frames.get(frames.size() - 1)).startsWith("RST_STREAM 3");
+        }
     }
 }
