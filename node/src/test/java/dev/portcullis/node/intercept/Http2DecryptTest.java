@@ -57,6 +57,7 @@ class Http2DecryptTest {
     private static TestCa originCa;
     private static TestOrigin h2Origin;
     private static TestOrigin h1Origin;
+    private static TestOrigin narrowOrigin;
     private static TestCluster cluster;
     private static int proxyPort;
     private static Path rootFile;
@@ -68,13 +69,15 @@ class Http2DecryptTest {
         originCa = TestCa.create("Http2 Test Origin CA");
         h2Origin = TestOrigin.httpsH2(vertx, originCa, "h2.test", "slow.test");
         h1Origin = TestOrigin.https(vertx, originCa, "h1only.test");
+        narrowOrigin = TestOrigin.httpsH2(vertx, originCa,
+                new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(1), "narrow.test");
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, """
                 version: 1
                 default: { action: deny }
                 rules:
                   - name: inspected
-                    hosts: [h2.test, slow.test, h1only.test]
+                    hosts: [h2.test, slow.test, h1only.test, narrow.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
@@ -83,7 +86,7 @@ class Http2DecryptTest {
                       - { methods: [GET], paths: ["/", "/bytes/**"], action: allow }
                 """);
         JsonObject statics = new JsonObject();
-        for (String name : List.of("h2.test", "slow.test", "h1only.test")) {
+        for (String name : List.of("h2.test", "slow.test", "h1only.test", "narrow.test")) {
             statics.put(name, new JsonArray().add("127.0.0.1"));
         }
         accessLog = dir.resolve("access.log");
@@ -104,7 +107,7 @@ class Http2DecryptTest {
         if (cluster != null) {
             cluster.close();
         }
-        for (TestOrigin origin : new TestOrigin[] {h2Origin, h1Origin}) {
+        for (TestOrigin origin : new TestOrigin[] {h2Origin, h1Origin, narrowOrigin}) {
             if (origin != null) {
                 origin.close();
             }
@@ -200,10 +203,7 @@ class Http2DecryptTest {
     @Test
     void aClientThatStopsReadingStopsTheUpstream() throws Exception {
         long size = 256L << 20;
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertPath(rootFile.toString()))
-                .setProxyOptions(new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1").setPort(proxyPort)));
+        HttpClient client = h2Client();
         try {
             long before = TestOrigin.streamedBytes();
             AtomicLong received = new AtomicLong();
@@ -228,6 +228,33 @@ class Http2DecryptTest {
         } finally {
             client.close().await();
         }
+    }
+
+    @Test
+    void moreConcurrentStreamsThanTheServerAllowsWaitForItRatherThanFail() throws Exception {
+        HttpClient client = h2Client();
+        try {
+            List<io.vertx.core.Future<String>> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                bodies.add(client.request(HttpMethod.GET, narrowOrigin.port(), "narrow.test", "/bytes/200000")
+                        .compose(request -> request.send())
+                        .compose(response -> response.version() == HttpVersion.HTTP_2
+                                ? response.body().map(body -> response.statusCode() + " " + body.length())
+                                : io.vertx.core.Future.failedFuture("not h2: " + response.version())));
+            }
+            io.vertx.core.Future.all(bodies).await();
+
+            assertThat(bodies).allSatisfy(body -> assertThat(body.result()).isEqualTo("200 200000"));
+        } finally {
+            client.close().await();
+        }
+    }
+
+    private static HttpClient h2Client() {
+        return vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(rootFile.toString()))
+                .setProxyOptions(new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1").setPort(proxyPort)));
     }
 
     private static Socket connect(String host, int port) throws Exception {

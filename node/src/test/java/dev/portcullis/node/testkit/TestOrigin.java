@@ -2,6 +2,7 @@ package dev.portcullis.node.testkit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -84,10 +85,16 @@ public final class TestOrigin implements AutoCloseable {
      * leaf for {@code names} issued by {@code ca}; {@link #requestVersions()} says what each request spoke.
      */
     public static TestOrigin httpsH2(Vertx vertx, TestCa ca, String... names) {
+        return httpsH2(vertx, ca, new Http2Settings(), names);
+    }
+
+    /** As {@link #httpsH2(Vertx, TestCa, String...)}, sending {@code settings} (e.g. few concurrent streams). */
+    public static TestOrigin httpsH2(Vertx vertx, TestCa ca, Http2Settings settings, String... names) {
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setInitialSettings(settings)
                 .setKeyCertOptions(ca.issue(names).keyCertOptions());
         return start(vertx, options, names[0], ca);
     }

@@ -52,11 +52,17 @@ public final class Http2Codecs {
         return codec;
     }
 
-    /** The codec for the upstream side: the gateway is the client, and accepts no server push (RFC 9113 §8.4). */
+    /**
+     * The codec for the upstream side: the gateway is the client, and accepts no server push (RFC 9113 §8.4). A
+     * stream over the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} waits for a free one (Netty's
+     * {@code StreamBufferingEncoder}) instead of failing: the client may have more streams open than the server
+     * allows, at most its own {@link Limits#maxConcurrentStreams()}.
+     */
     public static Http2FrameCodec client(Limits limits) {
-        return defended(Http2FrameCodecBuilder.forClient(), Http2Settings.defaultSettings()
-                .pushEnabled(false)
-                .maxHeaderListSize(limits.maxHeaderListSize()));
+        return defended(Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true),
+                Http2Settings.defaultSettings()
+                        .pushEnabled(false)
+                        .maxHeaderListSize(limits.maxHeaderListSize()));
     }
 
     private static Http2FrameCodec defended(Http2FrameCodecBuilder builder, Http2Settings settings) {
