@@ -123,6 +123,7 @@ class Http2DecryptTest {
 
     @Test
     void curlNegotiatesH2AndEveryStreamHasItsOwnRecord() throws Exception {
+        int since = AccessLogLines.mark(accessLog);
         Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile)
                 .option("--http2", "-v")
                 .option(url(h2Origin, "h2.test", "/"))     // the first URL goes to the body file
@@ -131,8 +132,9 @@ class Http2DecryptTest {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stderr()).contains("< HTTP/2 200");
         assertThat(result.body()).isEqualTo("hello from h2.test");
-        List<JsonObject> streams = records(r -> "h2.test".equals(r.getString("host")) && r.containsKey("stream")
-                && "GET".equals(r.getString("method")) && r.getString("path", "").matches("/|/bytes/1000"), 2);
+        List<JsonObject> streams = AccessLogLines.matching(accessLog, since, r -> "h2.test".equals(r.getString("host"))
+                && r.containsKey("stream") && "GET".equals(r.getString("method"))
+                && r.getString("path", "").matches("/|/bytes/1000"), 2);
         assertThat(streams).hasSize(2).allSatisfy(r -> {
             assertThat(r.getInteger("status")).isEqualTo(200);
             assertThat(r.getString("inspection")).isEqualTo("decrypt");
@@ -161,6 +163,19 @@ class Http2DecryptTest {
             assertThat(r.getInteger("stream")).isNotNull();
             assertThat(r.getString("reason")).contains("rule 'inspected'");
         });
+    }
+
+    @Test
+    void aStreamNamingAnotherHostGets421OnItsStream() throws Exception {
+        int since = AccessLogLines.mark(accessLog);
+        Curl.Result result = Curl.viaProxy(proxyPort).caFile(rootFile)
+                .option("--http2", "-v", "-H", "Host: other.test")
+                .get(url(h2Origin, "h2.test", "/"));
+
+        assertThat(result.stderr()).contains("< HTTP/2 421");
+        assertThat(AccessLogLines.matching(accessLog, since, r -> "h2.test".equals(r.getString("host"))
+                && r.containsKey("stream") && "domain fronting".equals(r.getString("reason")), 1)).singleElement()
+                .satisfies(r -> assertThat(r.getInteger("status")).isEqualTo(421));
     }
 
     @Test

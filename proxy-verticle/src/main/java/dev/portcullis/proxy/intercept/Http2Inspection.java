@@ -8,6 +8,7 @@ import dev.portcullis.proxy.exchange.h2.UpstreamStreams;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.vertx.core.json.JsonObject;
 
@@ -53,6 +54,10 @@ final class Http2Inspection {
         client.pipeline().addAfter("ssl", CLIENT_FRAMES, Http2Codecs.server(limits));
         client.pipeline().addAfter(CLIENT_FRAMES, CLIENT_STREAMS,
                 new Http2MultiplexHandler(new StreamExchanges(route, connection, accessLog)));
+        // HTTP/2 has no use for TCP half-close (RFC 9113 §5.1 ends streams, GOAWAY connections): a FIN from either
+        // side closes its connection rather than leaving its streams waiting for the idle timeout.
+        client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         // Closing a stream closes only that stream; the connections end together.
         ChannelFutureListener closeUpstream = closed -> upstream.close();
         client.closeFuture().addListener(closeUpstream);
