@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /} with {@code "hello from <name>"} ({@link #body()}), where name is the first name given;</li>
  *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
  *   <li>{@code /echo} with the request body, streamed back chunked;</li>
+ *   <li>{@code /stall} never: it does not read the request body (a slow upstream reader);</li>
  *   <li>a WebSocket upgrade on any path, echoing every text message;</li>
  *   <li>anything else with 404.</li>
  * </ul>
@@ -164,6 +165,9 @@ public final class TestOrigin implements AutoCloseable {
             // Echoes the request body, streamed back with back-pressure, so bodies can be checked end to end.
             response.putHeader("content-type", "application/octet-stream").setChunked(true);
             request.pipeTo(response);
+        } else if (path.equals("/stall")) {
+            // Never reads the request body: its sender must be held back by flow control, not buffered for.
+            request.pause();
         } else if (path.equals("/")) {
             response.putHeader("content-type", "text/plain").end(body);
         } else if (path.startsWith("/bytes/")) {
