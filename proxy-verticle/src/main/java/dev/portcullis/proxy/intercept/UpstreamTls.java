@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -93,6 +94,12 @@ final class UpstreamTls {
 
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isActive()) {
+                // Removed as the channel closes (the client was refused or left): nobody will read these.
+                early.forEach(ReferenceCountUtil::release);
+                early.clear();
+                return;
+            }
             boolean any = !early.isEmpty();
             while (!early.isEmpty()) {
                 ctx.fireChannelRead(early.poll());
