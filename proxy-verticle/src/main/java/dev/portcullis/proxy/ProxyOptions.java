@@ -40,6 +40,11 @@ public final class ProxyOptions {
     public static final int DEFAULT_MAX_REQUEST_LINE = 8 * 1024;
     /** {@value} bytes of header block. */
     public static final int DEFAULT_MAX_HEADERS = 32 * 1024;
+    /**
+     * {@value}: {@code SETTINGS_MAX_CONCURRENT_STREAMS} on a decrypted HTTP/2 connection (RFC 9113 §6.5.2); the
+     * RFC recommends at least 100.
+     */
+    public static final int DEFAULT_H2_MAX_CONCURRENT_STREAMS = 100;
     /** {@value} decisions kept in the near-cache of each proxy instance. */
     public static final int DEFAULT_DECISION_CACHE_SIZE = 10_000;
 
@@ -72,6 +77,7 @@ public final class ProxyOptions {
             .duration("request-timeout")
             .integer("max-request-line")
             .integer("max-headers")
+            .integer("h2-max-concurrent-streams")
             .duration("policy-timeout")
             .duration("dns-timeout")
             .duration("dns-serve-stale")
@@ -97,6 +103,7 @@ public final class ProxyOptions {
     private Duration dnsServeStale = DEFAULT_DNS_SERVE_STALE;
     private int maxRequestLine = DEFAULT_MAX_REQUEST_LINE;
     private int maxHeaders = DEFAULT_MAX_HEADERS;
+    private int h2MaxConcurrentStreams = DEFAULT_H2_MAX_CONCURRENT_STREAMS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
     private boolean revokeOnChange;
     private String accessLogFile;
@@ -140,6 +147,7 @@ public final class ProxyOptions {
             setDnsServeStale(config.duration("dns-serve-stale", DEFAULT_DNS_SERVE_STALE));
             setMaxRequestLine(config.integer("max-request-line", DEFAULT_MAX_REQUEST_LINE));
             setMaxHeaders(config.integer("max-headers", DEFAULT_MAX_HEADERS));
+            setH2MaxConcurrentStreams(config.integer("h2-max-concurrent-streams", DEFAULT_H2_MAX_CONCURRENT_STREAMS));
             setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
             setRevokeOnChange(config.bool("revoke-on-change", false));
             setAccessLogFile(config.section("access-log").string("file", null));
@@ -166,6 +174,7 @@ public final class ProxyOptions {
                 .put("dns-serve-stale", Durations.format(dnsServeStale))
                 .put("max-request-line", maxRequestLine)
                 .put("max-headers", maxHeaders)
+                .put("h2-max-concurrent-streams", h2MaxConcurrentStreams)
                 .put("decision-cache-size", decisionCacheSize)
                 .put("revoke-on-change", revokeOnChange);
         if (accessLogFile != null) {
@@ -370,6 +379,15 @@ public final class ProxyOptions {
 
     public ProxyOptions setCaTimeout(Duration caTimeout) {
         this.caTimeout = positive("ca-timeout", caTimeout);
+        return this;
+    }
+
+    public int getH2MaxConcurrentStreams() {
+        return h2MaxConcurrentStreams;
+    }
+
+    public ProxyOptions setH2MaxConcurrentStreams(int h2MaxConcurrentStreams) {
+        this.h2MaxConcurrentStreams = atLeast("h2-max-concurrent-streams", h2MaxConcurrentStreams, 1);
         return this;
     }
 

@@ -114,7 +114,8 @@ public class ProxyVerticle extends VerticleBase {
             }
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
-                minter, new HttpRules(policy), accessLog, options.getMaxRequestLine(), options.getMaxHeaders());
+                minter, new HttpRules(policy), accessLog, options.getMaxRequestLine(), options.getMaxHeaders(),
+                options.getH2MaxConcurrentStreams());
         Admission admission = new Admission(decider, policy, resolver, guards, dialer, revocation);
         Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
                 ConnectionLimits.of(vertx, options.getLimits()));

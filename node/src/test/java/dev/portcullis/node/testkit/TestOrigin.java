@@ -2,10 +2,12 @@ package dev.portcullis.node.testkit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /} with {@code "hello from <name>"} ({@link #body()}), where name is the first name given;</li>
  *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
  *   <li>{@code /echo} with the request body, streamed back chunked;</li>
+ *   <li>{@code /stall} never: it does not read the request body (a slow upstream reader);</li>
  *   <li>a WebSocket upgrade on any path, echoing every text message;</li>
  *   <li>anything else with 404.</li>
  * </ul>
@@ -39,6 +42,8 @@ public final class TestOrigin implements AutoCloseable {
 
     private static final int CHUNK = 64 * 1024;
     private static final long MAX_BYTES = 1L << 30;
+    /** Bytes of {@code /bytes/N} bodies handed to the server so far, by all origins: a slow reader's measure. */
+    private static final java.util.concurrent.atomic.AtomicLong STREAMED = new java.util.concurrent.atomic.AtomicLong();
 
     private final String name;
     private final TestCa ca;
@@ -48,9 +53,10 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicInteger connections;
     private final List<String> requests;
     private final List<String> heads;
+    private final List<String> versions;
 
     private TestOrigin(String name, TestCa ca, HttpServer server, NetServer front, NetClient relay,
-                       AtomicInteger connections, List<String> requests, List<String> heads) {
+                       AtomicInteger connections, List<String> requests, List<String> heads, List<String> versions) {
         this.name = name;
         this.ca = ca;
         this.server = server;
@@ -59,6 +65,7 @@ public final class TestOrigin implements AutoCloseable {
         this.connections = connections;
         this.requests = requests;
         this.heads = heads;
+        this.versions = versions;
     }
 
     /** Starts an HTTPS origin with a new test CA and a leaf for {@code names} (the first is its name). */
@@ -70,6 +77,25 @@ public final class TestOrigin implements AutoCloseable {
     public static TestOrigin https(Vertx vertx, TestCa ca, String... names) {
         HttpServerOptions options = new HttpServerOptions()
                 .setSsl(true)
+                .setKeyCertOptions(ca.issue(names).keyCertOptions());
+        return start(vertx, options, names[0], ca);
+    }
+
+    /**
+     * Starts an HTTPS origin that offers {@code h2} and {@code http/1.1} by ALPN (RFC 7301), preferring h2, with a
+     * leaf for {@code names} issued by {@code ca}; {@link #requestVersions()} says what each request spoke.
+     */
+    public static TestOrigin httpsH2(Vertx vertx, TestCa ca, String... names) {
+        return httpsH2(vertx, ca, new Http2Settings(), names);
+    }
+
+    /** As {@link #httpsH2(Vertx, TestCa, String...)}, sending {@code settings} (e.g. few concurrent streams). */
+    public static TestOrigin httpsH2(Vertx vertx, TestCa ca, Http2Settings settings, String... names) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setInitialSettings(settings)
                 .setKeyCertOptions(ca.issue(names).keyCertOptions());
         return start(vertx, options, names[0], ca);
     }
@@ -92,6 +118,7 @@ public final class TestOrigin implements AutoCloseable {
         String body = "hello from " + name;
         List<String> requests = new CopyOnWriteArrayList<>();
         List<String> heads = new CopyOnWriteArrayList<>();
+        List<String> versions = new CopyOnWriteArrayList<>();
         HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
                 .webSocketHandshakeHandler(handshake -> {
                     requests.add("WEBSOCKET " + handshake.path());
@@ -100,6 +127,7 @@ public final class TestOrigin implements AutoCloseable {
                 .webSocketHandler(socket -> socket.textMessageHandler(socket::writeTextMessage))
                 .requestHandler(request -> {
                     requests.add(request.method().name() + " " + request.path());
+                    versions.add(request.version().name());
                     heads.add(request.method().name() + " " + request.uri() + " Host: "
                             + String.join(", ", request.headers().getAll("Host")));
                     answer(request, body);
@@ -127,7 +155,7 @@ public final class TestOrigin implements AutoCloseable {
                 })
                 .listen()
                 .await();
-        return new TestOrigin(name, ca, server, front, relay, connections, requests, heads);
+        return new TestOrigin(name, ca, server, front, relay, connections, requests, heads, versions);
     }
 
     private static void answer(HttpServerRequest request, String body) {
@@ -137,6 +165,9 @@ public final class TestOrigin implements AutoCloseable {
             // Echoes the request body, streamed back with back-pressure, so bodies can be checked end to end.
             response.putHeader("content-type", "application/octet-stream").setChunked(true);
             request.pipeTo(response);
+        } else if (path.equals("/stall")) {
+            // Never reads the request body: its sender must be held back by flow control, not buffered for.
+            request.pause();
         } else if (path.equals("/")) {
             response.putHeader("content-type", "text/plain").end(body);
         } else if (path.startsWith("/bytes/")) {
@@ -167,6 +198,7 @@ public final class TestOrigin implements AutoCloseable {
         while (remaining > 0) {
             int size = (int) Math.min(CHUNK, remaining);
             response.write(pattern(size));
+            STREAMED.addAndGet(size);
             remaining -= size;
             if (response.writeQueueFull()) {
                 long left = remaining;
@@ -226,6 +258,19 @@ public final class TestOrigin implements AutoCloseable {
      */
     public List<String> requestHeads() {
         return List.copyOf(heads);
+    }
+
+    /** The HTTP version of each request answered so far, in order ({@code HTTP_2}, {@code HTTP_1_1}). */
+    public List<String> requestVersions() {
+        return List.copyOf(versions);
+    }
+
+    /**
+     * Bytes of {@code /bytes/N} bodies written so far by every origin in this JVM; written with back-pressure, so
+     * it stops growing while nobody reads them.
+     */
+    public static long streamedBytes() {
+        return STREAMED.get();
     }
 
     /** How many connections the origin has accepted so far. */

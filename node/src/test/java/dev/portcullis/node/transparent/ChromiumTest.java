@@ -53,6 +53,7 @@ class ChromiumTest {
     private static AccessRecords records;
     private static int proxyPort;
     private static Path portcullisRoot;
+    private static TestOrigin h2Origin;
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,6 +61,7 @@ class ChromiumTest {
         vertx = Vertx.vertx();
         originCa = TestCa.create("Chromium Test Origin CA");
         origin = TestOrigin.https(vertx, originCa, "origin.test", "decrypt.test");
+        h2Origin = TestOrigin.httpsH2(vertx, originCa, "h2decrypt.test");
         // Spliced traffic reaches the origin through the relay, which keeps the ClientHello Chromium sent.
         relay = RecordingRelay.start(vertx, origin.port());
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
@@ -71,7 +73,7 @@ class ChromiumTest {
                     action: allow
                     destinations: [127.0.0.1/32]
                   - name: inspected
-                    hosts: [decrypt.test]
+                    hosts: [decrypt.test, h2decrypt.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
@@ -80,7 +82,8 @@ class ChromiumTest {
                 """);
         JsonObject statics = new JsonObject()
                 .put("origin.test", new JsonArray().add("127.0.0.1"))
-                .put("decrypt.test", new JsonArray().add("127.0.0.1"));
+                .put("decrypt.test", new JsonArray().add("127.0.0.1"))
+                .put("h2decrypt.test", new JsonArray().add("127.0.0.1"));
         Path accessLog = dir.resolve("access.log");
         records = new AccessRecords(accessLog);
         cluster = TestCluster.start(TestCluster.node("policy:1,dns:1,ca:1,proxy:1")
@@ -108,7 +111,7 @@ class ChromiumTest {
         if (cluster != null) {
             cluster.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {relay, origin}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {relay, origin, h2Origin}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -193,6 +196,24 @@ class ChromiumTest {
         assertThat(tunnel.getString("rule")).isEqualTo("inspected");
         assertThat(tunnel.getString("inspection")).isEqualTo("decrypt");
         assertThat(origin.requests()).contains("GET /");
+    }
+
+    @Test
+    void chromiumSpeaksH2ThroughDecryptionToAnOriginThatDoes() {
+        // Chromium offers h2 and http/1.1; the origin selects h2, so the gateway offers Chromium exactly h2.
+        Predicate<JsonObject> streams = AccessRecords.listener("explicit")
+                .and(r -> "h2decrypt.test".equals(r.getString("host")) && "/".equals(r.getString("path"))
+                        && r.containsKey("stream"));
+        int before = records.count(streams);
+
+        Chromium.Result result = loadThroughTheProxy(portcullisRoot,
+                "https://h2decrypt.test:" + h2Origin.port() + "/");
+
+        assertThat(result.dom()).as(result.stderr()).contains("hello from h2decrypt.test");
+        JsonObject request = records.awaitNext("the decrypted h2 GET /", streams, before);
+        assertThat(request.getInteger("status")).isEqualTo(200);
+        assertThat(request.getString("alpn")).isEqualTo("h2");
+        assertThat(h2Origin.requestVersions()).contains("HTTP_2");
     }
 
     @Test

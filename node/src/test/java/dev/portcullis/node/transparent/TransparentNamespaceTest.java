@@ -46,6 +46,9 @@ class TransparentNamespaceTest {
     private static final String AIMED_AT = "192.0.2.10";
     private static final String HTTPS = "ns-https";
     private static final String HTTP = "ns-http";
+    private static final String H2 = "ns-h2";
+    /** The port the namespace's client aims at for the HTTP/2 origin, redirected to the {@link #H2} listener. */
+    private static final int H2_PORT = 8443;
     private static final int ACCESS_DENIED = 49;
 
     @TempDir
@@ -56,6 +59,7 @@ class TransparentNamespaceTest {
     private static TestCa originCa;
     private static TestOrigin origin;
     private static TestOrigin plainOrigin;
+    private static TestOrigin h2Origin;
     private static CapturingOrigin capture;
     private static CapturingOrigin forbidden;
     private static TestCluster cluster;
@@ -69,6 +73,7 @@ class TransparentNamespaceTest {
         originCa = TestCa.create("Transparent Test Origin CA");
         origin = TestOrigin.https(vertx, originCa, "allowed.test", "decrypt.test");
         plainOrigin = TestOrigin.http(vertx, "plain.test");
+        h2Origin = TestOrigin.httpsH2(vertx, originCa, "h2decrypt.test");
         // Same port as the origin: one listener stands for one upstream port, whichever address a name has.
         capture = CapturingOrigin.start(vertx, "127.0.0.3", origin.port());
         forbidden = CapturingOrigin.start(vertx, ns.elsewhereAddress(), origin.port());
@@ -81,7 +86,7 @@ class TransparentNamespaceTest {
                     action: allow
                     destinations: [127.0.0.0/8]
                   - name: inspected
-                    hosts: [decrypt.test]
+                    hosts: [decrypt.test, h2decrypt.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.0/8]
@@ -92,6 +97,7 @@ class TransparentNamespaceTest {
         JsonObject statics = new JsonObject()
                 .put("allowed.test", new JsonArray().add("127.0.0.1"))
                 .put("decrypt.test", new JsonArray().add("127.0.0.1"))
+                .put("h2decrypt.test", new JsonArray().add("127.0.0.1"))
                 .put("plain.test", new JsonArray().add("127.0.0.1"))
                 .put("capture.test", new JsonArray().add("127.0.0.3"))
                 .put("forbidden.test", new JsonArray().add(ns.elsewhereAddress()));
@@ -105,12 +111,14 @@ class TransparentNamespaceTest {
                 TestCluster.node("proxy:1").section("proxy", new JsonObject()
                         .put("transparent", new JsonArray()
                                 .add(listener(HTTPS, origin.port()))
-                                .add(listener(HTTP, plainOrigin.port())))
+                                .add(listener(HTTP, plainOrigin.port()))
+                                .add(listener(H2, h2Origin.port())))
                         .put("hello-timeout", "2s")
                         .put("upstream-ca-file", originCa.certFile().toString())
                         .put("access-log", new JsonObject().put("file", accessLog.toString()))));
         ns.redirect(443, cluster.listenerPort(2, HTTPS));
         ns.redirect(80, cluster.listenerPort(2, HTTP));
+        ns.redirect(H2_PORT, cluster.listenerPort(2, H2));
         portcullisRoot = Files.writeString(dir.resolve("portcullis-root.pem"),
                 new CaClient(cluster.node(2).vertx()).root().await().rootPem());
     }
@@ -125,7 +133,7 @@ class TransparentNamespaceTest {
         if (cluster != null) {
             cluster.close();
         }
-        for (AutoCloseable closeable : new AutoCloseable[] {capture, forbidden, origin, plainOrigin}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {capture, forbidden, origin, plainOrigin, h2Origin}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -269,6 +277,25 @@ class TransparentNamespaceTest {
         assertThat(result.body()).isEqualTo(origin.body());
         JsonObject record = records.awaitNext("decrypt record", AccessRecords.sni(HTTPS, "decrypt.test"), before);
         assertThat(record.getString("inspection")).isEqualTo("decrypt");
+    }
+
+    @Test
+    void aDecryptRuleOnATransparentPortSpeaksH2WhenClientAndServerDo() {
+        Predicate<JsonObject> streams = AccessRecords.listener(H2)
+                .and(r -> "h2decrypt.test".equals(r.getString("host")) && r.containsKey("stream"));
+        int before = records.count(streams);
+
+        Curl.Result result = curl(portcullisRoot).option("--http2", "-v")
+                .option("--resolve", "h2decrypt.test:" + H2_PORT + ":" + AIMED_AT)
+                .get("https://h2decrypt.test:" + H2_PORT + "/");
+
+        assertThat(result.status()).as(result.stderr()).isEqualTo(200);
+        assertThat(result.stderr()).contains("< HTTP/2 200");
+        assertThat(result.body()).isEqualTo(h2Origin.body());
+        JsonObject record = records.awaitNext("the h2 stream's record", streams, before);
+        assertThat(record.getString("alpn")).isEqualTo("h2");
+        assertThat(record.getString("path")).isEqualTo("/");
+        assertThat(h2Origin.requestVersions()).contains("HTTP_2");
     }
 
     @Test

@@ -37,6 +37,10 @@ public final class AccessRecord {
     public static final String VERDICT = "verdict";
     public static final String INSPECTION = "inspection";
     public static final String POLICY_VERSION = "policyVersion";
+    /** The application protocol of a decrypted connection (RFC 7301): {@code h2} or {@code http/1.1}. */
+    public static final String ALPN = "alpn";
+    /** The HTTP/2 stream (RFC 9113 §5.1.1) a request came on, in each request's record of an h2 connection. */
+    public static final String STREAM = "stream";
     public static final String STATUS = "status";
     public static final String REASON = "reason";
     /**

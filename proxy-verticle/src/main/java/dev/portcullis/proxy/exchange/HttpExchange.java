@@ -8,6 +8,7 @@ import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -66,6 +67,7 @@ public final class HttpExchange {
     private boolean responseStarted;
     private long requestBytes;
     private long responseBytes;
+    private ChannelFuture lastToClient;
 
     /**
      * @param route     where each request goes, once decided
@@ -233,7 +235,7 @@ public final class HttpExchange {
             responseStarted = true;
             current.put(AccessRecord.STATUS, response.status().code());
             if (response.status().code() == 101 && upgradeRequested) {
-                client.writeAndFlush(message);
+                toClient(message);
                 upgrade();
                 return;
             }
@@ -245,7 +247,7 @@ public final class HttpExchange {
             responseBytes += content.content().readableBytes();
         }
         boolean last = message instanceof LastHttpContent;
-        client.writeAndFlush(message);
+        toClient(message);
         if (!client.isWritable()) {
             upstream.config().setAutoRead(false);
         }
@@ -286,14 +288,19 @@ public final class HttpExchange {
             state = State.CLOSED;
             finishRecord();
             releaseQueued();
-            client.writeAndFlush(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
+            toClient(response.toHttpResponse(true)).addListener(ChannelFutureListener.CLOSE);
             if (upstream != null) {
                 upstream.close();
             }
         } else {
-            client.writeAndFlush(response.toHttpResponse(false));
+            toClient(response.toHttpResponse(false));
             finishRecord();
         }
+    }
+
+    private ChannelFuture toClient(Object message) {
+        lastToClient = client.writeAndFlush(message);
+        return lastToClient;
     }
 
     private void finishRecord() {
@@ -310,7 +317,10 @@ public final class HttpExchange {
         }
         state = State.CLOSED;
         releaseQueued();
-        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // Once what was written to the client is out: on an HTTP/2 stream the last DATA frames may still wait for
+        // the client's window (RFC 9113 §5.2), and closing the stream first would reset it and drop them.
+        (lastToClient != null ? lastToClient : client.writeAndFlush(Unpooled.EMPTY_BUFFER))
+                .addListener(ChannelFutureListener.CLOSE);
         if (upstream != null) {
             upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

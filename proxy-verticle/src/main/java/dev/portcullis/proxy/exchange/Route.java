@@ -17,7 +17,7 @@ public interface Route {
      * @param request the request head; may be rewritten (target, {@code Host}) to what was decided
      * @param record  the request's access record, to fill in with what the decision learnt
      * @return the channel to send the request on, which carries Netty {@code HttpObject}s (behind an HTTP/1.1
-     * client codec); or a failed future whose failure {@link dev.portcullis.proxy.respond.FailureMapper} turns into
+     * client codec, or an HTTP/2 stream's frame-to-object codec); or a failed future whose failure {@link dev.portcullis.proxy.respond.FailureMapper} turns into
      * the client's answer
      */
     Future<Channel> route(HttpRequest request, AccessRecord record);

@@ -9,18 +9,19 @@ import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.decide.HttpRules;
 import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
+import dev.portcullis.proxy.exchange.h2.Http2Codecs;
 import dev.portcullis.proxy.hello.PeekOutcome;
 import dev.portcullis.proxy.request.ClientHttpCodec;
 import dev.portcullis.proxy.request.FramingCheck;
 import dev.portcullis.proxy.respond.TlsAlert;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -39,7 +40,12 @@ public final class Interception {
 
     /** What an interception needs from the proxy instance; built once and shared. */
     public record Tools(UpstreamTrust trust, LeafMinter minter, HttpRules httpRules, AccessLog accessLog,
-                        int maxRequestLine, int maxHeaders) {
+                        int maxRequestLine, int maxHeaders, int h2MaxConcurrentStreams) {
+
+        /** The HTTP/2 limits: {@code proxy.h2-max-concurrent-streams}, and the header list as {@code max-headers}. */
+        Http2Codecs.Limits h2Limits() {
+            return new Http2Codecs.Limits(h2MaxConcurrentStreams, maxHeaders);
+        }
     }
 
     private final Tools tools;
@@ -47,14 +53,17 @@ public final class Interception {
     private final NetSocket upstream;
     private final Decision decision;
     private final String host;
+    private final List<String> clientAlpn;
 
+    /** @param clientAlpn the protocols the client's ClientHello offered (RFC 7301), in its order */
     public Interception(Tools tools, ClientConnection connection, NetSocket upstream, Decision decision,
-                        String host) {
+                        String host, List<String> clientAlpn) {
         this.tools = tools;
         this.connection = connection;
         this.upstream = upstream;
         this.decision = decision;
         this.host = host;
+        this.clientAlpn = List.copyOf(clientAlpn);
     }
 
     /**
@@ -62,30 +71,61 @@ public final class Interception {
      * connection whose ClientHello (naming {@code host}) is held by the caller's {@link ClientHelloPeek}. Nothing
      * has been relayed yet.
      *
+     * <p>ALPN is chosen end to end ({@link AlpnChoice}): the server is offered the client's inspectable protocols
+     * and the client exactly what the server selected, so {@code h2} meets {@code h2} and HTTP/1.1 meets HTTP/1.1.
+     *
      * @return the outcome for the peek: {@link PeekOutcome.Terminate} that installs inspection, or
-     * {@link PeekOutcome.Refuse} ({@code bad_certificate} when the server cannot be verified, the reason in the
-     * connection's access record); never a failed future
+     * {@link PeekOutcome.Refuse} ({@code bad_certificate} when the server cannot be verified,
+     * {@code no_application_protocol} when client and server share no protocol, the reason in the connection's
+     * access record); never a failed future
      */
     public Future<PeekOutcome> decrypt() {
-        return upstream.upgradeToSsl(tools.trust().options(), host)
-                .recover(failure -> Future.failedFuture(UpstreamUntrustedException.from(failure, host)))
-                .compose(verified -> mintFor(peer()))
-                .<PeekOutcome>map(context -> new PeekOutcome.Terminate(context, pipeline -> inspect()))
-                .recover(failure -> connection.refuseHello(failure instanceof UpstreamUntrustedException
-                        ? TlsAlert.BAD_CERTIFICATE : TlsAlert.INTERNAL_ERROR, failure.getMessage()));
+        List<String> offer = AlpnChoice.upstreamOffer(clientAlpn);
+        if (offer.isEmpty()) {
+            return connection.refuseHello(TlsAlert.NO_APPLICATION_PROTOCOL, "the client offers no application "
+                    + "protocol the gateway can inspect (it offers " + clientAlpn + ", the gateway reads "
+                    + AlpnChoice.INSPECTABLE + ")");
+        }
+        Channel upstreamChannel = Sockets.channel(upstream);
+        return UpstreamTls.handshake(upstreamChannel, tools.trust().context(offer), host,
+                        upstream.remoteAddress().port())
+                .recover(failure -> Future.failedFuture(NoApplicationProtocolException.refusedBy(failure, host,
+                        offer).<RuntimeException>map(refused -> refused)
+                        .orElseGet(() -> UpstreamUntrustedException.from(failure, host))))
+                .compose(verified -> {
+                    String spoken = AlpnChoice.forClient(clientAlpn, verified.protocol()).orElseThrow(() ->
+                            NoApplicationProtocolException.notOffered(host, verified.protocol(), clientAlpn));
+                    return mintFor(verified.server(), spoken).<PeekOutcome>map(context ->
+                            new PeekOutcome.Terminate(context, pipeline -> inspect(spoken, verified.held())));
+                })
+                .recover(failure -> connection.refuseHello(alertFor(failure), failure.getMessage()));
     }
 
-    private Future<io.netty.handler.ssl.SslContext> mintFor(X509Certificate server) {
-        return tools.minter().contextFor(host, dnsNames(server), server.getNotAfter().getTime());
+    private static int alertFor(Throwable failure) {
+        if (failure instanceof UpstreamUntrustedException) {
+            return TlsAlert.BAD_CERTIFICATE;
+        }
+        return failure instanceof NoApplicationProtocolException ? TlsAlert.NO_APPLICATION_PROTOCOL
+                : TlsAlert.INTERNAL_ERROR;
     }
 
-    private void inspect() {
+    private Future<io.netty.handler.ssl.SslContext> mintFor(X509Certificate server, String protocol) {
+        return tools.minter().contextFor(host, protocol, dnsNames(server), server.getNotAfter().getTime());
+    }
+
+    private void inspect(String protocol, UpstreamTls.Held held) {
         AccessRecord record = connection.record();
-        record.put(AccessRecord.INSPECTION, "decrypt");
+        record.put(AccessRecord.INSPECTION, "decrypt").put(AccessRecord.ALPN, protocol);
         connection.whileOpen("closed");
         connection.onInputShutdown(null);     // the inspector ends the connection on the client's FIN
         RequestGate gate = new RequestGate(host, decision, tools.httpRules());
         Channel upstreamChannel = Sockets.channel(upstream);
+        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            Http2Inspection.install(connection.channel(), upstreamChannel, tools.h2Limits(), gate, record,
+                    tools.accessLog()::write);
+            held.release();
+            return;
+        }
         upstreamChannel.pipeline().addBefore("handler", HttpExchange.UPSTREAM_CODEC,
                 new HttpClientCodec(8192, 64 * 1024, 8192));
         Channel client = connection.channel();
@@ -96,14 +136,7 @@ public final class Interception {
         client.pipeline().addAfter(HttpExchange.CLIENT_CODEC, HttpExchange.FRAMING_CHECK, new FramingCheck());
         Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
         new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.FRAMING_CHECK);
-    }
-
-    private X509Certificate peer() {
-        try {
-            return (X509Certificate) upstream.peerCertificates().get(0);
-        } catch (SSLPeerUnverifiedException e) {
-            throw new UpstreamUntrustedException("upstream " + host + " presented no certificate");
-        }
+        held.release();
     }
 
     private static List<String> dnsNames(X509Certificate certificate) {

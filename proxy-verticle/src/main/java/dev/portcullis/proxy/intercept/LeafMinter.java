@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server-side TLS contexts for intercepted hosts. The leaf key pair is made here, on the proxy node, and
- * never leaves it: only the public key goes to the ca role. Contexts are cached per host (bounded) and
- * concurrent requests for one host share one issuance; {@link #clear()} drops them all when the CA changes.
+ * never leaves it: only the public key goes to the ca role. Contexts are cached per host and ALPN protocol
+ * (bounded; a context offers the client exactly the protocol the server selected, so there is one per choice) and
+ * concurrent requests for one key share one issuance; {@link #clear()} drops them all when the CA changes.
  */
 public final class LeafMinter {
 
@@ -46,25 +47,33 @@ public final class LeafMinter {
         this.contexts = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(keepFor).build();
     }
 
+    /** A context for HTTP/1.1 ({@link #contextFor(String, String, List, long)}). */
+    public Future<SslContext> contextFor(String host, List<String> mirroredNames, long notAfterMs) {
+        return contextFor(host, ApplicationProtocolNames.HTTP_1_1, mirroredNames, notAfterMs);
+    }
+
     /**
-     * @param host          the name the client asked for; the cache key and the leaf's first name
+     * @param host          the name the client asked for; with {@code protocol} the cache key, and the leaf's first
+     *                      name
+     * @param protocol      the one ALPN protocol the context offers the client ({@code h2} or {@code http/1.1})
      * @param mirroredNames further names to put in the leaf (the upstream certificate's DNS names)
      * @param notAfterMs    the leaf must not outlive this (the upstream certificate's expiry)
      * @return a context presenting a leaf for {@code host}, or a failed future ({@code CA_UNAVAILABLE}, ...)
      */
-    public Future<SslContext> contextFor(String host, List<String> mirroredNames, long notAfterMs) {
-        SslContext cached = contexts.getIfPresent(host);
+    public Future<SslContext> contextFor(String host, String protocol, List<String> mirroredNames, long notAfterMs) {
+        String key = protocol + " " + host;
+        SslContext cached = contexts.getIfPresent(key);
         if (cached != null) {
             return Future.succeededFuture(cached);
         }
-        Future<SslContext> pending = inFlight.get(host);
+        Future<SslContext> pending = inFlight.get(key);
         if (pending != null) {
             return pending;
         }
-        Future<SslContext> minted = mint(host, mirroredNames, notAfterMs);
-        inFlight.put(host, minted);
-        return minted.onComplete(done -> inFlight.remove(host, minted))
-                .onSuccess(context -> contexts.put(host, context));
+        Future<SslContext> minted = mint(host, protocol, mirroredNames, notAfterMs);
+        inFlight.put(key, minted);
+        return minted.onComplete(done -> inFlight.remove(key, minted))
+                .onSuccess(context -> contexts.put(key, context));
     }
 
     /** Leaves issued by the ca role for this minter so far (a cache hit issues none). */
@@ -76,11 +85,11 @@ public final class LeafMinter {
         contexts.invalidateAll();
     }
 
-    private Future<SslContext> mint(String host, List<String> mirroredNames, long notAfterMs) {
+    private Future<SslContext> mint(String host, String protocol, List<String> mirroredNames, long notAfterMs) {
         return vertx.executeBlocking(LeafMinter::newKeyPair, false)
                 .compose(keys -> ca.sign(new SignRequest(names(host, mirroredNames), keys.getPublic().getEncoded(),
                                 Math.max(0, notAfterMs)))
-                        .compose(chain -> vertx.executeBlocking(() -> context(keys, chain), false)))
+                        .compose(chain -> vertx.executeBlocking(() -> context(keys, chain, protocol), false)))
                 .onSuccess(context -> issued.incrementAndGet());
     }
 
@@ -95,7 +104,7 @@ public final class LeafMinter {
         return generator.generateKeyPair();
     }
 
-    private static SslContext context(KeyPair keys, SignedChain chain) throws Exception {
+    private static SslContext context(KeyPair keys, SignedChain chain, String protocol) throws Exception {
         X509Certificate[] certificates = CertificateFactory.getInstance("X.509")
                 .generateCertificates(new ByteArrayInputStream(chain.chainPem().getBytes(StandardCharsets.US_ASCII)))
                 .toArray(X509Certificate[]::new);
@@ -104,7 +113,7 @@ public final class LeafMinter {
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1))
+                        protocol))
                 .build();
     }
 }

@@ -1,8 +1,10 @@
 package dev.portcullis.proxy.intercept;
 
-import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.TrustOptions;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
@@ -15,19 +17,24 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The TLS client options for connections to servers being intercepted: the JDK's trusted roots plus an
- * optional operator CA bundle, hostname verification against the SNI name (RFC 6125 via the JDK's "HTTPS"
- * algorithm), ALPN offering only HTTP/1.1 (what the inspector speaks). One instance for all connections, so
- * Vert.x builds the SSL context once.
+ * The TLS client contexts for connections to servers being intercepted: the JDK's trusted roots plus an
+ * optional operator CA bundle, ALPN offering what the client offered that the inspector speaks
+ * ({@link AlpnChoice}); hostname verification against the SNI name is set on each engine ({@link UpstreamTls}).
+ * One instance for all connections, with one context per offered list (only a handful exist: orders of h2 and
+ * http/1.1), so each is built once. Netty's own contexts rather than Vert.x's {@code upgradeToSsl}, which sends no
+ * ALPN on an upgraded client socket (Vert.x 5.0).
  */
 public final class UpstreamTrust {
 
-    private final ClientSSLOptions options;
+    private final TrustManagerFactory trust;
+    private final Map<List<String>, SslContext> byOffer = new ConcurrentHashMap<>();
 
-    private UpstreamTrust(ClientSSLOptions options) {
-        this.options = options;
+    private UpstreamTrust(TrustManagerFactory trust) {
+        this.trust = trust;
     }
 
     /**
@@ -53,20 +60,30 @@ public final class UpstreamTrust {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(roots);
-            ClientSSLOptions options = new ClientSSLOptions()
-                    .setTrustOptions(TrustOptions.wrap(factory))
-                    .setHostnameVerificationAlgorithm("HTTPS")
-                    .setUseAlpn(true)
-                    .setApplicationLayerProtocols(List.of("http/1.1"));
-            return new UpstreamTrust(options);
+            return new UpstreamTrust(factory);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot build upstream trust"
                     + (extraCaBundle == null ? "" : " with " + extraCaBundle) + ": " + e.getMessage(), e);
         }
     }
 
-    public ClientSSLOptions options() {
-        return options;
+    /** The context offering {@code protocols} (RFC 7301), in that order; not empty. */
+    public SslContext context(List<String> protocols) {
+        return byOffer.computeIfAbsent(List.copyOf(protocols), this::build);
+    }
+
+    private SslContext build(List<String> offer) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(TlsEngine.provider())
+                    .trustManager(trust)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, offer))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the upstream TLS context: " + e.getMessage(), e);
+        }
     }
 
     private static X509Certificate[] jdkRoots() throws GeneralSecurityException {

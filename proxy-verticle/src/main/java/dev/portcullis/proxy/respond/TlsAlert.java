@@ -19,6 +19,11 @@ public final class TlsAlert {
     public static final int INTERNAL_ERROR = 80;
     /** Malformed ClientHello. */
     public static final int DECODE_ERROR = 50;
+    /**
+     * RFC 7301 §3.2: the client offers no application protocol the gateway can speak with it (a client offering
+     * only {@code h2} to a server that speaks only HTTP/1.1).
+     */
+    public static final int NO_APPLICATION_PROTOCOL = 120;
     /** A policy says no. */
     public static final int ACCESS_DENIED = 49;
 

@@ -152,7 +152,7 @@ final class TransparentConnection {
                     noteMismatch(host, admitted.upstream());
                     if (admitted.decision().inspection() == Inspection.DECRYPT) {
                         return new Interception(stages.interception(), connection, admitted.upstream(),
-                                admitted.decision(), host.value()).decrypt();
+                                admitted.decision(), host.value(), hello.alpn()).decrypt();
                     }
                     return splice(admitted);
                 }, connection::refuseHello);

@@ -105,7 +105,7 @@ public final class TunnelFirstBytes {
                     "name mismatch: SNI " + hello.sni() + " in a tunnel to " + question.host());
         }
         if (!hello.ech()) {
-            return proceed();
+            return proceed(hello);
         }
         DecideRequest echQuestion = new DecideRequest(question.host(), question.port(), question.client(),
                 question.listener(), question.mode(), Protocol.TLS, hello.sni(), true);
@@ -115,18 +115,18 @@ public final class TunnelFirstBytes {
                 return connection.refuseHello(TlsAlert.ACCESS_DENIED, "encrypted ClientHello (outer SNI "
                         + hello.sni() + ") refused by the policy's ech action");
             }
-            return proceed();
+            return proceed(hello);
         }, failure -> connection.refuseHello(TlsAlert.INTERNAL_ERROR, "ech decision failed: "
                 + failure.getMessage()));
     }
 
-    private Future<PeekOutcome> proceed() {
+    private Future<PeekOutcome> proceed(ClientHello hello) {
         if (!decrypt()) {
             return pass();
         }
         splice.withdraw();
         return new Interception(stages.interception(), connection, admitted.upstream(), admitted.decision(),
-                question.host()).decrypt();
+                question.host(), hello.alpn()).decrypt();
     }
 
     private Future<PeekOutcome> notTls(Decision decision) {
