@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "java -jar portcullis.jar", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         sortOptions = false, synopsisHeading = "usage: ", synopsisSubcommandLabel = "[COMMAND]",
-        subcommands = {ExportCaCommand.class, InitFleetCommand.class},
+        subcommands = {CheckCommand.class, ExportCaCommand.class, InitFleetCommand.class},
         description = {"Starts one Portcullis node with the configured roles and prints where it listens; it runs",
                 "until SIGTERM/SIGINT, then leaves the cluster. With no arguments: one node with every role on",
                 "loopback; writes a sample policy to ./portcullis-data/policy.yaml if there is none."},

@@ -69,6 +69,15 @@ class CommandLineTest {
     }
 
     @Test
+    void subcommandsTakeTheConfigurationOptionsToo() {
+        ParseResult parsed = commandLine.parseArgs("check", "--config", "n.yaml", "--roles=policy:1");
+
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("check");
+        assertThat(parsed.subcommand().matchedOptionValue("--config", "")).isEqualTo("n.yaml");
+        assertThat(parsed.subcommand().matchedOptionValue("--roles", "")).isEqualTo("policy:1");
+    }
+
+    @Test
     void initFleetTakesItsDirectory() {
         ParseResult parsed = commandLine.parseArgs("init-fleet", "/etc/fleet");
 
@@ -91,7 +100,7 @@ class CommandLineTest {
                         "--roles: unknown role 'cache'"),
                 arguments("a bad role count", new String[] {"--roles", "proxy:0"},
                         "--roles: instance count of role proxy must be 1-64"),
-                arguments("a subcommand's bad role", new String[] {"export-ca", "--roles", "cache:1"},
+                arguments("a subcommand's bad role", new String[] {"check", "--roles", "cache:1"},
                         "--roles: unknown role 'cache'"),
                 arguments("init-fleet without its directory", new String[] {"init-fleet"},
                         "Missing required parameter: 'DIR'"));
@@ -116,6 +125,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aMistakeInASubcommandPrintsThatSubcommandsUsage() {
+        int exit = commandLine.execute("check", "--colour");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("portcullis: Unknown option: '--colour'")
+                .contains("usage: java -jar portcullis.jar check");
+    }
+
+    @Test
     void helpExitsWith0AndSaysWhatTheOldUsageSaid() {
         int exit = commandLine.execute("--help");
 
@@ -125,7 +143,7 @@ class CommandLineTest {
                 .startsWith("usage: java -jar portcullis.jar")
                 .contains("--config=FILE", "--roles=ROLES", "--data-dir=DIR", "--export-ca", "--init-fleet=DIR",
                         "-h, --help", "-V, --version")
-                .contains("export-ca", "init-fleet")
+                .contains("check", "export-ca", "init-fleet")
                 .contains("default: ./portcullis-data", "PORTCULLIS_<SECTION>_<KEY>", "PORTCULLIS_ADMIN_TOKEN",
                         "writes a sample policy");
         assertThat(commandLine.execute("-h")).isZero();
