@@ -110,6 +110,44 @@ class LauncherIT {
         assertThat(dir.resolve("portcullis-data")).as("no sample policy in the working directory").doesNotExist();
     }
 
+    @Test
+    void versionPrintsTheProjectVersionFromTheJarsManifest() {
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), Map.of(),
+                "--version")) {
+            assertThat(node.waitForExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(0);
+            assertThat(node.log()).isEqualTo("portcullis " + System.getProperty("portcullis.version") + "\n");
+        }
+    }
+
+    @Test
+    void checkValidatesTheConfigurationAndPolicyWithoutStartingANode() throws IOException {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                "version: 1\ndefault: { action: deny }\nrules:\n  - name: x\n    hosts: [a.test]\n    action: allow\n");
+        Path config = Files.writeString(dir.resolve("config.yaml"), "node: { roles: \"policy:1,proxy:1\" }\n"
+                + "policy: { file: " + policy + " }\n");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), Map.of(),
+                "check", "--config", config.toString())) {
+            assertThat(node.waitForExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(node.exitValue()).as(node.log()).isEqualTo(0);
+            assertThat(node.log()).containsPattern("portcullis: ok: config " + config + "; roles policy:1 proxy:1; "
+                    + "policy " + policy + " version sha256:[0-9a-f]{12}, 1 rule\n");
+        }
+        assertThat(dir.resolve("portcullis-data")).as("check writes nothing").doesNotExist();
+    }
+
+    @Test
+    void checkRefusesABrokenPolicyWithExitCode2AndItsFileAndLine() throws IOException {
+        Path policy = Files.writeString(dir.resolve("policy.yaml"),
+                "version: 1\ndefault: { action: deny }\nrules:\n  - name: x\n    hosts: [a.test]\n    action: allw\n");
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                Map.of("PORTCULLIS_POLICY_FILE", policy.toString()), "--roles", "policy:1", "check")) {
+            assertThat(node.waitForExit(Duration.ofSeconds(30))).isTrue();
+            assertThat(node.exitValue()).isEqualTo(2);
+            assertThat(node.log()).startsWith("portcullis: " + policy + ":6: ");
+        }
+    }
+
     /** Environment that keeps a launcher test off the default ports and out of other clusters. */
     private static Map<String, String> isolated(int clusterPort, int adminPort, Map<String, String> more) {
         Map<String, String> env = new java.util.HashMap<>(more);
