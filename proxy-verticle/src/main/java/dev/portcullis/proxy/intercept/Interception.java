@@ -7,13 +7,12 @@ import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.decide.HttpRules;
+import dev.portcullis.proxy.exchange.Http1Codecs;
 import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.hello.PeekOutcome;
 import dev.portcullis.proxy.respond.TlsAlert;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -85,13 +84,11 @@ public final class Interception {
         connection.onInputShutdown(null);     // the inspector ends the connection on the client's FIN
         RequestGate gate = new RequestGate(host, decision, tools.httpRules());
         Channel upstreamChannel = Sockets.channel(upstream);
-        upstreamChannel.pipeline().addBefore("handler", HttpExchange.UPSTREAM_CODEC,
-                new HttpClientCodec(8192, 64 * 1024, 8192));
+        Http1Codecs.installClient(upstreamChannel);
         Channel client = connection.channel();
-        client.pipeline().addAfter("ssl", HttpExchange.CLIENT_CODEC,
-                new HttpServerCodec(tools.maxRequestLine(), tools.maxHeaders(), 8192));
+        String decoded = Http1Codecs.installServer(client, "ssl", tools.maxRequestLine(), tools.maxHeaders());
         Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
-        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.CLIENT_CODEC);
+        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, decoded);
     }
 
     private X509Certificate peer() {

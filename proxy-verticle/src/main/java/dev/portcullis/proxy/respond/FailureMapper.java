@@ -55,6 +55,26 @@ public final class FailureMapper {
     }
 
     /**
+     * Whether answering {@code failure} ends an HTTP/1.1 client connection. A refusal about the request's
+     * destination (denied by the policy or the destination guard, a name that does not resolve, an upstream that
+     * does not answer) leaves the client's stream of requests in step, so the next one is served; a malformed or
+     * misdirected request (400, 421) or a fault of the gateway itself (500, 503: fail closed) ends it.
+     */
+    public static boolean endsConnection(Throwable failure) {
+        if (failure instanceof DeniedException || failure instanceof GuardRefusedException
+                || failure instanceof UpstreamConnectException) {
+            return false;
+        }
+        if (failure instanceof GatewayException gateway) {
+            return switch (gateway.code()) {
+                case NXDOMAIN, SERVFAIL, TIMEOUT -> false;
+                default -> true;
+            };
+        }
+        return true;
+    }
+
+    /**
      * The alert for a failure met after the client's ClientHello: {@code access_denied} when the policy or the
      * destination guard refused, {@code internal_error} when a part of the fleet, DNS or the upstream failed.
      */
