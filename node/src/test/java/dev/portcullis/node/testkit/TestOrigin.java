@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /} with {@code "hello from <name>"} ({@link #body()}), where name is the first name given;</li>
  *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
  *   <li>{@code /echo} with the request body, streamed back chunked;</li>
+ *   <li>{@code /headers} with the request's header fields, one {@code name: value} line each, names lower-cased;</li>
  *   <li>a WebSocket upgrade on any path, echoing every text message;</li>
  *   <li>anything else with 404.</li>
  * </ul>
@@ -137,6 +138,11 @@ public final class TestOrigin implements AutoCloseable {
             // Echoes the request body, streamed back with back-pressure, so bodies can be checked end to end.
             response.putHeader("content-type", "application/octet-stream").setChunked(true);
             request.pipeTo(response);
+        } else if (path.equals("/headers")) {
+            StringBuilder fields = new StringBuilder();
+            request.headers().forEach(field -> fields.append(field.getKey().toLowerCase(java.util.Locale.ROOT))
+                    .append(": ").append(field.getValue()).append('\n'));
+            response.putHeader("content-type", "text/plain").end(fields.toString());
         } else if (path.equals("/")) {
             response.putHeader("content-type", "text/plain").end(body);
         } else if (path.startsWith("/bytes/")) {
