@@ -309,6 +309,11 @@ public final class HttpExchange {
     }
 
     private void onUpstreamMessage(HttpObject message) {
+        if (message.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(message);
+            malformedResponse(message instanceof HttpResponse, message.decoderResult().cause());
+            return;
+        }
         if (message instanceof HttpResponse response) {
             int status = response.status().code();
             if (status == 101 && upgradeRequested) {
@@ -340,6 +345,23 @@ public final class HttpExchange {
             }
             responseEnded();
         }
+    }
+
+    /**
+     * The upstream's codec could not read its response: a head not yet relayed is answered with a 502; a response
+     * cut in its body can only end with the connection.
+     */
+    private void malformedResponse(boolean head, Throwable cause) {
+        String why = "malformed response from upstream: " + cause.getMessage();
+        if (head && !interimResponse) {
+            answer(new UpstreamProtocolException(why), true);
+            return;
+        }
+        if (current != null) {
+            current.put(AccessRecord.REASON, why);
+            finishRecord();
+        }
+        closeBoth();
     }
 
     /** Says, before the head goes to the client, what becomes of both connections after this response. */

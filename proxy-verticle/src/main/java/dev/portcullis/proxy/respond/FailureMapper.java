@@ -4,6 +4,7 @@ import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.proxy.connection.LimitExceededException;
 import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
+import dev.portcullis.proxy.exchange.UpstreamProtocolException;
 import dev.portcullis.proxy.guard.GuardRefusedException;
 import dev.portcullis.proxy.request.BadRequestException;
 
@@ -38,6 +39,9 @@ public final class FailureMapper {
             return connect.timedOut()
                     ? new ErrorResponse(504, "connection_timeout", connect.getMessage())
                     : new ErrorResponse(502, "connection_refused", connect.getMessage());
+        }
+        if (failure instanceof UpstreamProtocolException protocol) {
+            return new ErrorResponse(502, "http_protocol_error", protocol.getMessage());
         }
         if (failure instanceof GatewayException gateway) {
             return switch (gateway.code()) {

@@ -212,6 +212,16 @@ class ForwardExchangeTest {
         assertThat(records.get(1).getString("revokedBy")).contains("sha256:v3");
     }
 
+    @Test
+    void aResponseTheUpstreamCodecCannotReadIsA502() {
+        clientSends("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        sendFrom(0, "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n");
+
+        assertThat(clientReceived()).startsWith("HTTP/1.1 502").contains("error=http_protocol_error");
+        assertThat(records).extracting(r -> r.getInteger("status")).containsExactly(502);
+        assertThat(client.isOpen()).isFalse();
+    }
+
     private void clientSends(String bytes) {
         client.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
         settle();
