@@ -46,9 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code proxy.revoke-on-change} across an in-JVM cluster: one node runs the policy, dns and ca roles, one a
  * proxy with the setting on, one a proxy with it off (the default). Spliced CONNECT tunnels carry plain bytes to
- * an echo server, and a decrypted one carries HTTPS requests to an origin; then the policy file is rewritten so
- * that one echo name and the decrypted name are denied. Only the proxy with the setting closes their tunnels,
- * recording and counting them as revoked (and a plain keep-alive connection's download from a name now denied); its tunnel to the name still allowed, and every tunnel of the other
+ * an echo server, a decrypted one carries HTTPS requests to an origin, and a keep-alive plain-HTTP connection
+ * downloads from a plain origin; then the policy file is rewritten so that one echo name, the decrypted name and
+ * the plain name are denied. Only the proxy with the setting closes their tunnels and cuts the download,
+ * recording and counting them as revoked; its tunnel to the name still allowed, and every tunnel of the other
  * proxy, go on echoing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -253,7 +253,8 @@ public final class ClientConnection {
      * record is written when it ends.
      *
      * @param relayed completes when both sides are closed
-     * @param bytesUpBefore client bytes already sent upstream outside the relay (the first bytes of a connection named by its destination)
+     * @param bytesUpBefore client bytes already sent upstream outside the relay (the first bytes of a connection
+     *                      named by its destination)
      */
     public void endWith(Future<SpliceResult> relayed, long bytesUpBefore) {
         handedOver = true;
