@@ -213,6 +213,21 @@ class ForwardExchangeTest {
     }
 
     @Test
+    void anHttp10ClientAskingForKeepAliveIsToldSoAndGetsAChunkedBodyDelimitedByTheCloseInstead() {
+        clientSends("GET / HTTP/1.0\r\nHost: a.test\r\nConnection: keep-alive\r\n\r\n");
+        sendFrom(0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        assertThat(clientReceived()).containsIgnoringCase("connection: keep-alive").endsWith("ok");
+        assertThat(client.isOpen()).isTrue();
+
+        clientSends("GET / HTTP/1.0\r\nHost: a.test\r\nConnection: keep-alive\r\n\r\n");
+        sendFrom(0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+        String answer = clientReceived();
+        assertThat(answer).containsIgnoringCase("connection: close").doesNotContainIgnoringCase("chunked")
+                .endsWith("\r\n\r\nok");
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
     void aResponseTheUpstreamCodecCannotReadIsA502() {
         clientSends("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
         sendFrom(0, "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n");
