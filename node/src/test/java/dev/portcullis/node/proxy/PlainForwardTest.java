@@ -77,6 +77,7 @@ class PlainForwardTest {
                 .section("policy", new JsonObject().put("file", policy.toString()))
                 .section("dns", new JsonObject().put("static", names))
                 .section("proxy", new JsonObject()
+                        .put("request-timeout", "2s")
                         .put("access-log", new JsonObject().put("file", log.toString()))
                         .put("transparent", new JsonArray().add(new JsonObject()
                                 .put("name", TRANSPARENT).put("host", "127.0.0.1").put("port", 0)
@@ -231,6 +232,23 @@ class PlainForwardTest {
         JsonObject record = records.awaitNext("the second transparent request", request("a.test", "/bytes/8"), 0);
         assertThat(record.getString("listener")).isEqualTo(TRANSPARENT);
         assertThat(record.getInteger("status")).isEqualTo(200);
+    }
+
+    @Test
+    void aConnectionWithoutItsNextRequestWithinTheHeadDeadlineIsClosed() throws IOException {
+        String a = "a.test:" + origin.port();
+        try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET http://" + a + "/bytes/1 HTTP/1.1\r\nHost: " + a + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200");
+            long answered = System.nanoTime();
+
+            assertThat(in.read()).as("closed, not answered").isNegative();
+            assertThat(Duration.ofNanos(System.nanoTime() - answered))
+                    .as("by the 2 s head deadline, not the 5 min idle timeout").isLessThan(Duration.ofSeconds(8));
+        }
     }
 
     /** One response with a Content-Length body. */

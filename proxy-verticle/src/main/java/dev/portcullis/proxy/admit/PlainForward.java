@@ -15,7 +15,8 @@ import io.vertx.core.buffer.Buffer;
  * (absolute-form on the explicit listener, origin-form on a transparent port): an HTTP/1.1 keep-alive connection
  * read by Netty's codec ({@link Http1Codecs}) and served by an {@link HttpExchange} whose {@link ForwardRoute}
  * admits each request on its own. Pipelined requests are answered in order; every request has its own access
- * record, so the connection writes none of its own ({@link ClientConnection#recordsPerRequest}).
+ * record, so the connection writes none of its own ({@link ClientConnection#recordsPerRequest}). The head deadline
+ * holds for every later request too ({@link NextRequestDeadline}).
  */
 public final class PlainForward {
 
@@ -43,6 +44,7 @@ public final class PlainForward {
             exchange.start(channel, Http1Codecs.installServer(channel, null, stages.options().getMaxRequestLine(),
                     stages.options().getMaxHeaders()));
             connection.onRevoke(exchange::revokeUpstream);
+            exchange.onAwaitingRequest(new NextRequestDeadline(connection, stages.options().getRequestTimeout()));
             Buffer first = reader.takeHeadAndRest();
             channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(first.getBytes()));
             channel.pipeline().fireChannelReadComplete();

@@ -79,6 +79,8 @@ public final class HttpExchange {
     /** The client's last message left a request unfinished (its body still to come). */
     private boolean clientMidRequest;
     private boolean clientInputEnded;
+    private Consumer<Boolean> awaitingListener = awaiting -> { };
+    private boolean awaiting;
     private long requestBytes;
     private long responseBytes;
 
@@ -97,6 +99,21 @@ public final class HttpExchange {
     public void start(Channel clientChannel, String after) {
         this.client = clientChannel;
         clientChannel.pipeline().addAfter(after, CLIENT_SIDE, new ClientSide());
+    }
+
+    /**
+     * Tells {@code listener} when the exchange starts waiting for the client's next request ({@code true}: every
+     * request so far answered, none arrived) and when one arrives ({@code false}), for a deadline between requests.
+     */
+    public void onAwaitingRequest(Consumer<Boolean> listener) {
+        this.awaitingListener = listener;
+    }
+
+    private void awaiting(boolean now) {
+        if (awaiting != now) {
+            awaiting = now;
+            awaitingListener.accept(now);
+        }
     }
 
     /**
@@ -183,6 +200,7 @@ public final class HttpExchange {
     }
 
     private void startRequest(HttpRequest request) {
+        awaiting(false);
         current = records.get().put(AccessRecord.METHOD, request.method().name()).put(AccessRecord.PATH,
                 request.uri());
         requestBytes = 0;
@@ -299,6 +317,9 @@ public final class HttpExchange {
             client.config().setAutoRead(true);
         }
         endIfAnswered();
+        if (state == State.IDLE && queued.isEmpty()) {
+            awaiting(true);
+        }
     }
 
     /** A client that half-closed is closed once every request it sent whole has been answered. */
@@ -467,6 +488,7 @@ public final class HttpExchange {
             return;
         }
         state = State.CLOSED;
+        awaiting(false);
         while (!queued.isEmpty()) {
             ReferenceCountUtil.release(queued.poll());
         }

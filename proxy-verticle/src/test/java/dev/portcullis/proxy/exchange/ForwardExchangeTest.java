@@ -228,6 +228,20 @@ class ForwardExchangeTest {
     }
 
     @Test
+    void itSaysWhenItWaitsForTheNextRequestSoADeadlineCanRunBetweenRequests() {
+        List<Boolean> awaiting = new ArrayList<>();
+        exchange.onAwaitingRequest(awaiting::add);
+
+        clientSends("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        sendFrom(0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertThat(awaiting).containsExactly(true);
+        clientSends("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
+        assertThat(awaiting).containsExactly(true, false);
+        sendFrom(0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertThat(awaiting).containsExactly(true, false, true);
+    }
+
+    @Test
     void aResponseTheUpstreamCodecCannotReadIsA502() {
         clientSends("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n");
         sendFrom(0, "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n");
