@@ -299,6 +299,18 @@ public final class HttpExchange {
             }
             return;
         }
+        if (content.decoderResult().isFailure()) {
+            // A body the codec could not read (a malformed chunk): passing its end on would give the upstream a
+            // cut body as a whole one, so both connections end and the upstream sees the body cut.
+            content.release();
+            if (current != null) {
+                current.put(AccessRecord.REASON, "malformed request body: "
+                        + content.decoderResult().cause().getMessage());
+                finishRecord();
+            }
+            closeBoth();
+            return;
+        }
         requestBytes += content.content().readableBytes();
         upstream.writeAndFlush(content);
         if (last) {

@@ -170,6 +170,18 @@ class ForwardExchangeTest {
     }
 
     @Test
+    void aMalformedChunkEndsBothConnectionsRatherThanEndingTheBodyUpstream() {
+        clientSends("POST /upload HTTP/1.1\r\nHost: a.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\nzz\r\n");
+
+        assertThat(upstreamReceived(0)).contains("hello").doesNotContain("0\r\n\r\n");
+        assertThat(dialled.get(0).isOpen()).isFalse();
+        assertThat(client.isOpen()).isFalse();
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).getString("reason")).startsWith("malformed request body");
+    }
+
+    @Test
     void anInterimResponseIsRelayedAndTheFinalOneEndsTheRequest() {
         clientSends("POST /upload HTTP/1.1\r\nHost: a.test\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
         sendFrom(0, "HTTP/1.1 100 Continue\r\n\r\n");
