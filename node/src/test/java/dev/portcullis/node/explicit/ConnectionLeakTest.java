@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clients that give up halfway — mid-head, right after the 200, with a half-close, after a refusal — leave no
+ * Clients that give up halfway — mid-head, right after the 200, with a half-close, after a refusal, between or
+ * during keep-alive plain requests — leave no
  * socket behind in the proxy (nor towards the origin): the JVM's open sockets return to where they were.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -44,6 +45,7 @@ class ConnectionLeakTest {
 
     private static Vertx vertx;
     private static TestOrigin origin;
+    private static TestOrigin plain;
     private static TestCluster cluster;
     private static int proxyPort;
     private static int closedPort;
@@ -53,6 +55,7 @@ class ConnectionLeakTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         origin = TestOrigin.https(vertx, "origin.test");
+        plain = TestOrigin.http(vertx, "plain.test");
         closedPort = FreePorts.one();
         sink = startSink();
         Path policy = dir.resolve("policy.yaml");
@@ -61,7 +64,7 @@ class ConnectionLeakTest {
                 default: { action: deny }
                 rules:
                   - name: origin
-                    hosts: [origin.test, sink.test]
+                    hosts: [origin.test, sink.test, plain.test]
                     action: allow
                     destinations: [127.0.0.1/32]
                   - name: inspected
@@ -75,6 +78,7 @@ class ConnectionLeakTest {
                 .section("dns", new JsonObject().put("static",
                         new JsonObject().put("origin.test", new JsonArray().add("127.0.0.1"))
                                 .put("sink.test", new JsonArray().add("127.0.0.1"))
+                                .put("plain.test", new JsonArray().add("127.0.0.1"))
                                 .put("inspected.test", new JsonArray().add("127.0.0.1")))));
         proxyPort = cluster.listenerPort(0, "explicit");
     }
@@ -118,8 +122,10 @@ class ConnectionLeakTest {
         if (cluster != null) {
             cluster.close();
         }
-        if (origin != null) {
-            origin.close();
+        for (TestOrigin each : new TestOrigin[] {origin, plain}) {
+            if (each != null) {
+                each.close();
+            }
         }
         if (vertx != null) {
             vertx.close().await();
@@ -190,6 +196,27 @@ class ConnectionLeakTest {
         }
     }
 
+    /**
+     * Sends {@code requests}, reads the start of the first answer when asked, gives the proxy a moment to forward
+     * what follows, then resets the connection (SO_LINGER 0): a client that is gone, not one that half-closed.
+     */
+    private static String sendAndReset(String requests, boolean readFirst) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", proxyPort)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = "";
+            if (readFirst) {
+                byte[] head = new byte[64];
+                int read = socket.getInputStream().read(head);
+                answer = read <= 0 ? "" : new String(head, 0, read, StandardCharsets.ISO_8859_1);
+            }
+            Thread.sleep(100);
+            socket.setSoLinger(true, 0);
+            return answer;
+        }
+    }
+
     @Test
     void clientsThatGiveUpHalfwayLeaveNoSocketBehind() throws Exception {
         String connect = "CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\n\r\n";
@@ -210,13 +237,25 @@ class ConnectionLeakTest {
             assertThat(send("CONNECT denied.test:443 HTTP/1.1\r\n\r\n", false, true)).startsWith("HTTP/1.1 403");
             assertThat(send("CONNECT origin.test:" + closedPort + " HTTP/1.1\r\n\r\n", false, true))
                     .startsWith("HTTP/1.1 502");
+            // Keep-alive plain HTTP: the client leaves after its answer, half-closes after it, or leaves (a reset:
+            // gone, not half-closed) while its request waits on an upstream that never answers, after an answered
+            // one or as its first. A FIN alone would keep that request waiting for its answer, as a half-close
+            // must (README, "What happens to one connection"), until the idle timeout.
+            String plainGet = "GET http://plain.test:" + plain.port() + "/ HTTP/1.1\r\nHost: plain.test:"
+                    + plain.port() + "\r\n\r\n";
+            String sinkGet = "GET http://sink.test:" + sink.getLocalPort() + "/ HTTP/1.1\r\nHost: sink.test:"
+                    + sink.getLocalPort() + "\r\n\r\n";
+            assertThat(send(plainGet, false, true)).startsWith("HTTP/1.1 200");
+            assertThat(send(plainGet, true, true)).startsWith("HTTP/1.1 200");
+            assertThat(sendAndReset(plainGet + sinkGet, true)).startsWith("HTTP/1.1 200");
+            sendAndReset(sinkGet, false);
         }
 
         Poll.until(Duration.ofSeconds(15), ConnectionLeakTest::settledSockets,
                 open -> open <= baseline, "open sockets back to the baseline of " + baseline);
         // Independently of the fd count (which another socket closing could balance): the kernel's own table holds
         // no connection still open on the proxy's port or towards the origin and the sink.
-        assertThat(openTcpConnections(proxyPort, origin.port(), sink.getLocalPort()))
+        assertThat(openTcpConnections(proxyPort, origin.port(), sink.getLocalPort(), plain.port()))
                 .as("connections ESTABLISHED or in CLOSE_WAIT on the proxy, origin or sink port").isEmpty();
     }
 

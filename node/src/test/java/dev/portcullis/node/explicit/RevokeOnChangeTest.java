@@ -46,8 +46,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code proxy.revoke-on-change} across an in-JVM cluster: one node runs the policy, dns and ca roles, one a
  * proxy with the setting on, one a proxy with it off (the default). Spliced CONNECT tunnels carry plain bytes to
- * an echo server, and a decrypted one carries HTTPS requests to an origin; then the policy file is rewritten so
- * that one echo name and the decrypted name are denied. Only the proxy with the setting closes their tunnels,
+ * an echo server, a decrypted one carries HTTPS requests to an origin, and a keep-alive plain-HTTP connection
+ * downloads from a plain origin; then the policy file is rewritten so that one echo name, the decrypted name and
+ * the plain name are denied. Only the proxy with the setting closes their tunnels and cuts the download,
  * recording and counting them as revoked; its tunnel to the name still allowed, and every tunnel of the other
  * proxy, go on echoing.
  */
@@ -70,9 +71,16 @@ class RevokeOnChangeTest {
                 destinations: [127.0.0.1/32]
                 http:
                   - { methods: [GET], paths: ["/"], action: allow }
+              - name: plain
+                hosts: [plain.test]
+                action: allow
+                destinations: [127.0.0.1/32]
             """;
     private static final String TWO_REMOVED = ALL_ALLOWED.replace("[revoked.test, kept.test]", "[kept.test]")
-            .replace("[inspected.test]", "[inspected-no-more.test]");
+            .replace("[inspected.test]", "[inspected-no-more.test]").replace("[plain.test]", "[plain-no-more.test]");
+
+    /** Bytes of a download the client never reads to the end: far more than the socket buffers hold. */
+    private static final long HUGE = 512L * 1024 * 1024;
 
     @TempDir
     static Path dir;
@@ -80,6 +88,7 @@ class RevokeOnChangeTest {
     private static ServerSocket echo;
     private static Vertx vertx;
     private static TestOrigin origin;
+    private static TestOrigin plain;
     private static TestCluster cluster;
     private static Path policy;
     private static Path revokingLog;
@@ -89,12 +98,14 @@ class RevokeOnChangeTest {
         echo = startEcho();
         vertx = Vertx.vertx();
         origin = TestOrigin.https(vertx, "inspected.test");
+        plain = TestOrigin.http(vertx, "plain.test");
         policy = Files.writeString(dir.resolve("policy.yaml"), ALL_ALLOWED);
         revokingLog = dir.resolve("revoking-access.log");
         JsonObject statics = new JsonObject()
                 .put("revoked.test", new JsonArray().add("127.0.0.1"))
                 .put("kept.test", new JsonArray().add("127.0.0.1"))
-                .put("inspected.test", new JsonArray().add("127.0.0.1"));
+                .put("inspected.test", new JsonArray().add("127.0.0.1"))
+                .put("plain.test", new JsonArray().add("127.0.0.1"));
         cluster = TestCluster.start(
                 TestCluster.node("policy:1,dns:1,ca:1")
                         .section("policy", new JsonObject().put("file", policy.toString())
@@ -118,8 +129,10 @@ class RevokeOnChangeTest {
         if (echo != null) {
             echo.close();
         }
-        if (origin != null) {
-            origin.close();
+        for (TestOrigin each : new TestOrigin[] {origin, plain}) {
+            if (each != null) {
+                each.close();
+            }
         }
         if (vertx != null) {
             vertx.close().await();
@@ -210,6 +223,32 @@ class RevokeOnChangeTest {
         return answer.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * A keep-alive plain-HTTP connection through proxy node 1 with a large download in flight: its head and the
+     * start of its body already read, the rest held back by not reading.
+     */
+    private static Socket downloading() throws IOException {
+        Socket socket = new Socket("127.0.0.1", cluster.listenerPort(1, "explicit"));
+        socket.setSoTimeout(5000);
+        String authority = "plain.test:" + plain.port();
+        socket.getOutputStream().write(("GET http://" + authority + "/bytes/" + HUGE + " HTTP/1.1\r\nHost: "
+                + authority + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        byte[] start = socket.getInputStream().readNBytes(1024);
+        assertThat(new String(start, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        return socket;
+    }
+
+    /** Reads what is left until the gateway closes; fails on a read timeout. */
+    private static long drained(Socket socket) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        for (int read = socket.getInputStream().read(buffer); read >= 0;
+             read = socket.getInputStream().read(buffer)) {
+            total += read;
+        }
+        return total;
+    }
+
     /** Sends {@code text} through the tunnel and reads it back. */
     private static String echoed(Socket tunnel, String text) throws IOException {
         OutputStream out = tunnel.getOutputStream();
@@ -259,7 +298,8 @@ class RevokeOnChangeTest {
         try (Socket revoked = tunnel(1, "revoked.test");
              Socket kept = tunnel(1, "kept.test");
              Socket survivor = tunnel(2, "revoked.test");
-             SSLSocket inspected = decrypted()) {
+             SSLSocket inspected = decrypted();
+             Socket download = downloading()) {
             assertThat(echoed(revoked, "one\n")).isEqualTo("one\n");
             assertThat(echoed(kept, "one\n")).isEqualTo("one\n");
             assertThat(echoed(survivor, "one\n")).isEqualTo("one\n");
@@ -272,6 +312,8 @@ class RevokeOnChangeTest {
                     "the tunnel to revoked.test closed by the gateway");
             Poll.until(Duration.ofSeconds(10), () -> closedByGateway(inspected), closed -> closed,
                     "the decrypted tunnel to inspected.test closed by the gateway");
+            // A keep-alive plain connection's download in flight from a name now denied ends with its upstream.
+            assertThat(drained(download)).as("the download cut short").isLessThan(HUGE);
             // The other proxy has had the same notice; its tunnel to the same name carries on.
             Poll.until(Duration.ofSeconds(10), () -> announced.size(), count -> count > 0, "policy.changed on node 2");
             assertThat(echoed(kept, "two\n")).as("the allowed name's tunnel on the revoking proxy").isEqualTo("two\n");
@@ -292,6 +334,12 @@ class RevokeOnChangeTest {
                     found -> found != null, "the decrypted tunnel's record, reason revoked");
             assertThat(decryptedRecord.getString("revokedBy")).startsWith("denied by rule 'default'");
             assertThat(decryptedRecord.getString("inspection")).isEqualTo("decrypt");
+            JsonObject plainRecord = Poll.until(Duration.ofSeconds(10), () -> records(revokingLog).stream()
+                            .filter(each -> "plain.test".equals(each.getString("host"))).findFirst().orElse(null),
+                    found -> found != null, "the plain request's record");
+            assertThat(plainRecord.getString("reason")).isEqualTo("revoked");
+            assertThat(plainRecord.getString("revokedBy")).startsWith("denied by rule 'default'");
+            assertThat(plainRecord.getInteger("status")).isEqualTo(200);
             assertThat(records(revokingLog)).filteredOn(each -> "kept.test".equals(each.getString("host")))
                     .as("the kept tunnel has not ended").isEmpty();
             assertThat(records(dir.resolve("keeping-access.log"))).as("no tunnel of the other proxy has ended")
@@ -299,7 +347,7 @@ class RevokeOnChangeTest {
         } finally {
             notices.unregister();
         }
-        Poll.until(Duration.ofSeconds(5), () -> revokedCount(1), count -> count == revokedBefore + 2,
-                "portcullis_tunnels_revoked_total counts the two revoked tunnels");
+        Poll.until(Duration.ofSeconds(5), () -> revokedCount(1), count -> count == revokedBefore + 3,
+                "portcullis_tunnels_revoked_total counts the two revoked tunnels and the plain request");
     }
 }

@@ -117,6 +117,71 @@ public final class Curl {
     }
 
     /**
+     * Fetches {@code urls} in one curl run, one after the other ({@code --next}), each transfer with this curl's
+     * options, so that curl may reuse one connection for them (its {@code -v} output, in {@link Each#stderr()},
+     * says whether it did: "Re-using existing connection").
+     *
+     * @return each transfer's status and body, in order
+     */
+    public Each getEach(String... urls) {
+        try {
+            List<String> command = new ArrayList<>(prefix);
+            command.add("curl");
+            for (int i = 0; i < urls.length; i++) {
+                if (i > 0) {
+                    command.add("--next");
+                }
+                command.addAll(List.of("-sS", "-v", "--max-time", Long.toString(Math.max(1, timeout.toSeconds())),
+                        "-w", STATUS_MARK + "%{http_code}\n"));
+                command.addAll(options);
+                command.add(urls[i]);
+            }
+            Process process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            StreamCollector stdout = new StreamCollector(process.getInputStream(), "curl-stdout");
+            StreamCollector stderr = new StreamCollector(process.getErrorStream(), "curl-stderr");
+            stdout.start();
+            stderr.start();
+            if (!process.waitFor(timeout.toMillis() * urls.length + 5000, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("curl did not finish in time: " + command);
+            }
+            return Each.parse(process.exitValue(), stdout.text(), stderr.text());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run curl", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for curl", e);
+        }
+    }
+
+    /**
+     * What curl reported for several transfers in one run.
+     *
+     * @param exitCode curl's exit code, of the last transfer that failed or 0
+     * @param statuses each transfer's HTTP status, in order
+     * @param bodies   each transfer's body (UTF-8), in order
+     * @param stderr   curl's verbose messages for all of them
+     */
+    public record Each(int exitCode, List<Integer> statuses, List<String> bodies, String stderr) {
+
+        static Each parse(int exitCode, String stdout, String stderr) {
+            List<Integer> statuses = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
+            int from = 0;
+            for (int mark = stdout.indexOf(STATUS_MARK); mark >= 0; mark = stdout.indexOf(STATUS_MARK, from)) {
+                bodies.add(stdout.substring(from, mark));
+                int end = stdout.indexOf('\n', mark + STATUS_MARK.length());
+                end = end < 0 ? stdout.length() : end;
+                statuses.add(Result.parseCode(stdout.substring(mark + STATUS_MARK.length(), end).trim()));
+                from = Math.min(stdout.length(), end + 1);
+            }
+            return new Each(exitCode, statuses, bodies, stderr);
+        }
+    }
+
+    /**
      * What curl reported.
      *
      * @param exitCode      curl's exit code (0 success, 7 cannot connect, 28 timeout, 56 CONNECT refused, ...)
@@ -139,7 +204,7 @@ public final class Curl {
             return new Result(exitCode, status, connectStatus, body, stderr);
         }
 
-        private static int parseCode(String text) {
+        static int parseCode(String text) {
             try {
                 return Integer.parseInt(text);
             } catch (NumberFormatException e) {

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /bytes/N} with N bytes (0 ≤ N ≤ 1 GiB) of a repeating {@code a-z} pattern, streamed;</li>
  *   <li>{@code /echo} with the request body, streamed back chunked;</li>
  *   <li>{@code /stall} never: it does not read the request body (a slow upstream reader);</li>
+ *   <li>{@code /headers} with the request's header fields, one {@code name: value} line each, names lower-cased;</li>
  *   <li>a WebSocket upgrade on any path, echoing every text message;</li>
  *   <li>anything else with 404.</li>
  * </ul>
@@ -168,6 +169,11 @@ public final class TestOrigin implements AutoCloseable {
         } else if (path.equals("/stall")) {
             // Never reads the request body: its sender must be held back by flow control, not buffered for.
             request.pause();
+        } else if (path.equals("/headers")) {
+            StringBuilder fields = new StringBuilder();
+            request.headers().forEach(field -> fields.append(field.getKey().toLowerCase(java.util.Locale.ROOT))
+                    .append(": ").append(field.getValue()).append('\n'));
+            response.putHeader("content-type", "text/plain").end(fields.toString());
         } else if (path.equals("/")) {
             response.putHeader("content-type", "text/plain").end(body);
         } else if (path.startsWith("/bytes/")) {

@@ -1,5 +1,6 @@
 package dev.portcullis.node.transparent;
 
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Chromium;
 import dev.portcullis.node.testkit.TestCa;
 import dev.portcullis.node.testkit.TestCluster;

@@ -1,5 +1,6 @@
 package dev.portcullis.node.transparent;
 
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import io.vertx.core.Vertx;

@@ -1,6 +1,7 @@
 package dev.portcullis.node.transparent;
 
 import dev.portcullis.api.ca.CaClient;
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCa;

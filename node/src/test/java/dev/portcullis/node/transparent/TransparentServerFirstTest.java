@@ -1,6 +1,7 @@
 package dev.portcullis.node.transparent;
 
 import dev.portcullis.node.explicit.SshServer;
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.TestCluster;
 import io.vertx.core.json.JsonArray;

@@ -20,8 +20,10 @@ import io.vertx.core.Future;
 
 /**
  * decide → (gate a plain-HTTP request) → resolve → guard → dial, for every listener: explicit CONNECT and
- * absolute-form, transparent TLS and plain HTTP, and connections named by their destination. Fills the
- * connection's record with what these stages learn (host, port, rule, verdict, policy version, inspection,
+ * absolute-form, transparent TLS and plain HTTP, and connections named by their destination. A connection is
+ * admitted once ({@link #admit}); a keep-alive plain-HTTP connection admits each request ({@link #decide}, then
+ * {@link #connect} when its upstream is not the one already open). Fills the connection's or the request's
+ * record with what these stages learn (host, port, rule, verdict, policy version, inspection,
  * method and path of a plain request, a stale resolution, the address dialled). Nothing is dialled before the policy allowed the
  * name and the guard passed the address; the address dialled always comes from the gateway's own DNS, never
  * from the client (README, "What happens to one connection"). An admitted connection is handed to
@@ -47,6 +49,8 @@ public final class Admission {
     }
 
     /**
+     * Admits a connection, filling its own record.
+     *
      * @param question what to decide; its host is {@code host}'s normalised value
      * @param host     the name to resolve (an IP literal is dialled as it is, after the guard)
      * @return the admitted upstream, held by {@code connection}; or a failed future with the stage's typed
@@ -56,29 +60,52 @@ public final class Admission {
     public Future<Admitted> admit(ClientConnection connection, DecideRequest question, HostName host,
                                   Payload payload) {
         AccessRecord record = connection.record();
-        record.put(AccessRecord.HOST, host.value()).put(AccessRecord.PORT, question.port());
+        return decide(record, question, payload)
+                .compose(decision -> connect(connection, record, question, host, decision));
+    }
+
+    /**
+     * decide → gate: the policy's answer for {@code question}, and for a plain-HTTP payload under a decrypt rule
+     * its {@code http} entries'; nothing is resolved or dialled. {@code record} (the connection's, or one
+     * request's) gets the host, port, rule, verdict, policy version and inspection.
+     *
+     * @return the allowing decision, or a failed future ({@link DeniedException}, {@code GatewayException})
+     */
+    public Future<Decision> decide(AccessRecord record, DecideRequest question, Payload payload) {
+        record.put(AccessRecord.HOST, question.host()).put(AccessRecord.PORT, question.port());
         if (payload instanceof Payload.PlainHttp http) {
             record.put(AccessRecord.METHOD, http.method()).put(AccessRecord.PATH, http.path());
         }
-        return decider.decide(question)
-                .compose(decision -> allowed(record, decision, question, payload))
-                .compose(decision -> resolver.resolve(host)
-                        .map(resolved -> {
-                            if (resolved.stale()) {
-                                record.put(AccessRecord.DNS_STALE, true);
-                            }
-                            return guards.guardFor(decision).allowed(resolved.addresses(), question.port());
-                        })
-                        .compose(addresses -> dialer.dial(addresses, question.port()))
-                        .compose(upstream -> {
-                            connection.holdUpstream(upstream);
-                            if (connection.closed() || connection.finished()) {
-                                return Future.failedFuture(new ClientGoneException());
-                            }
-                            record.put(AccessRecord.RESOLVED, upstream.remoteAddress().hostAddress());
-                            revocation.admitted(connection, question, decision);
-                            return Future.succeededFuture(new Admitted(decision, upstream));
-                        }));
+        return decider.decide(question).compose(decision -> allowed(record, decision, question, payload));
+    }
+
+    /**
+     * resolve → guard → dial, for what {@code decision} allowed: the upstream is held by {@code connection} (so it
+     * closes with the client) and handed to {@link RevokeOnChange} with {@code question}; {@code record} gets the
+     * address dialled and whether its resolution was stale.
+     *
+     * @return the admitted upstream; or a failed future ({@code GuardRefusedException}, {@code GatewayException}
+     * from the dns role, {@code UpstreamConnectException}, {@link ClientGoneException})
+     */
+    public Future<Admitted> connect(ClientConnection connection, AccessRecord record, DecideRequest question,
+                                    HostName host, Decision decision) {
+        return resolver.resolve(host)
+                .map(resolved -> {
+                    if (resolved.stale()) {
+                        record.put(AccessRecord.DNS_STALE, true);
+                    }
+                    return guards.guardFor(decision).allowed(resolved.addresses(), question.port());
+                })
+                .compose(addresses -> dialer.dial(addresses, question.port()))
+                .compose(upstream -> {
+                    connection.holdUpstream(upstream);
+                    if (connection.closed() || connection.finished()) {
+                        return Future.failedFuture(new ClientGoneException());
+                    }
+                    record.put(AccessRecord.RESOLVED, upstream.remoteAddress().hostAddress());
+                    revocation.admitted(connection, question, decision);
+                    return Future.succeededFuture(new Admitted(decision, upstream));
+                });
     }
 
     /** The decision again for a question that differs from the admitted one (an ECH hello's). */

@@ -18,9 +18,13 @@ public final class AdmittedConnections {
 
     private final Map<ClientConnection, DecideRequest> open = new LinkedHashMap<>();
 
-    /** Holds {@code connection} until it finishes; one that has already finished is not held. */
+    /**
+     * Holds {@code connection} until it finishes; one that has already finished is not held. A connection that is
+     * admitted again (a keep-alive forward connection dialling its next upstream) is held with its latest question:
+     * what it is connected to now.
+     */
     public void join(ClientConnection connection, DecideRequest question) {
-        if (connection.finished() || open.putIfAbsent(connection, question) != null) {
+        if (connection.finished() || open.put(connection, question) != null) {
             return;
         }
         connection.onFinish(() -> open.remove(connection));

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * The client side of one connection, on every listener: its socket and channel, its address, its one access
  * record, its timers and its close. Stages get it instead of the socket, so that:
  * <ul>
- *   <li>the connection ends with exactly one record ({@link #finish}), whichever stage ends it;</li>
+ *   <li>the connection ends with exactly one record ({@link #finish}), whichever stage ends it, unless its
+ *       requests write one each ({@link #recordsPerRequest});</li>
  *   <li>a refusal is answered the one way the client can read: an HTTP error before a tunnel exists
  *       ({@link #refuse}), a fatal TLS alert once a ClientHello was read ({@link #refuseHello});</li>
  *   <li>a client that leaves closes everything the connection holds: timers, and an upstream not yet owned by a
@@ -55,11 +56,13 @@ public final class ClientConnection {
     private NetSocket heldUpstream;
     private Consumer<Throwable> errorListener;
     private Runnable inputShutdownListener;
+    private Consumer<String> revokeListener;
     private boolean inputShutdown;
     private String closeReason = "client closed";
     private boolean holdsSlot;
     private boolean headFinished;
     private boolean handedOver;
+    private boolean recordsPerRequest;
     private boolean closed;
     private boolean finished;
 
@@ -250,7 +253,8 @@ public final class ClientConnection {
      * record is written when it ends.
      *
      * @param relayed completes when both sides are closed
-     * @param bytesUpBefore client bytes already sent upstream outside the relay (a forwarded request head's body)
+     * @param bytesUpBefore client bytes already sent upstream outside the relay (the first bytes of a connection
+     *                      named by its destination)
      */
     public void endWith(Future<SpliceResult> relayed, long bytesUpBefore) {
         handedOver = true;
@@ -266,7 +270,7 @@ public final class ClientConnection {
 
     /**
      * Answers with the HTTP error {@code failure} maps to and closes; the reason goes to the record. Only while
-     * the client still speaks HTTP to the proxy (before a tunnel or a forwarded request exists).
+     * the client still speaks HTTP to the proxy (before a tunnel or a plain-HTTP exchange exists).
      */
     public void refuse(Throwable failure) {
         if (finished || handedOver) {
@@ -342,8 +346,31 @@ public final class ClientConnection {
         }
         LOG.info("{} revoked for {} -> {}:{}: {}", record.get(AccessRecord.LISTENER), clientIp,
                 record.get(AccessRecord.HOST), record.get(AccessRecord.PORT), why);
+        if (revokeListener != null) {
+            revokeListener.accept(why);
+            return;
+        }
         record.put(AccessRecord.REVOKED_BY, why);
         end(AccessRecord.REVOKED);
+    }
+
+    /**
+     * Says what {@link #revoke} means for a stage that admits more than once on this connection (a keep-alive
+     * forward connection: what was admitted last is closed, not necessarily the client); {@code listener} gets
+     * the denying rule and version.
+     */
+    public void onRevoke(Consumer<String> listener) {
+        this.revokeListener = listener;
+    }
+
+    /**
+     * From now on every request on this connection writes its own access record (a plain HTTP/1.1 connection
+     * read through the codecs), so the connection's own record is not written: what it would say is in theirs.
+     * Refusals before this point (a malformed first head, a limit) were written as the connection's record.
+     * The connection still finishes when the client closes (slot, timers, held upstream, finish listeners).
+     */
+    public void recordsPerRequest() {
+        this.recordsPerRequest = true;
     }
 
     /**
@@ -384,7 +411,9 @@ public final class ClientConnection {
         if (!record.has(AccessRecord.REASON)) {
             record.put(AccessRecord.REASON, reason);
         }
-        accessLog.write(record.finish());
+        if (!recordsPerRequest) {
+            accessLog.write(record.finish());
+        }
         finishListeners.forEach(Runnable::run);
         finishListeners.clear();
     }

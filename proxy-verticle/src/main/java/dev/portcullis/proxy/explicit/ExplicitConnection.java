@@ -8,7 +8,8 @@ import dev.portcullis.proxy.Stages;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.admit.Admitted;
 import dev.portcullis.proxy.admit.Payload;
-import dev.portcullis.proxy.admit.PlainRequest;
+import dev.portcullis.proxy.admit.ForwardRoute;
+import dev.portcullis.proxy.admit.PlainForward;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.request.HeadReader;
@@ -22,8 +23,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One client connection on the explicit listener: read head → admit (decide, gate, resolve, guard, dial) →
- * {@code 200} and the tunnel's first bytes ({@link TunnelFirstBytes}: splice or decrypt), or an absolute-form
- * request admitted and forwarded ({@link PlainRequest}). Nothing is sent upstream before the policy allowed it and the guard passed the address.
+ * {@code 200} and the tunnel's first bytes ({@link TunnelFirstBytes}: splice or decrypt); or, when the first
+ * request is an absolute-form one, a keep-alive plain-HTTP connection whose every request is admitted and
+ * forwarded on its own ({@link PlainForward}). Nothing is sent upstream before the policy allowed it and the guard
+ * passed the address.
  */
 final class ExplicitConnection {
 
@@ -52,17 +55,16 @@ final class ExplicitConnection {
     }
 
     private void open(RequestHead head) {
+        if (!head.isConnect()) {
+            PlainForward.start(stages, connection, reader, ForwardRoute.absoluteForm(), listener, Mode.EXPLICIT);
+            return;
+        }
         connection.record().put(AccessRecord.METHOD, head.method());
         RequestTarget target;
         try {
             target = RequestTarget.of(head);
         } catch (BadRequestException e) {
             connection.refuse(e);
-            return;
-        }
-        if (!head.isConnect()) {
-            PlainRequest.admitAndForward(stages.admission(), connection, reader, head, target, listener,
-                    Mode.EXPLICIT);
             return;
         }
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),

@@ -7,15 +7,13 @@ import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.decide.HttpRules;
+import dev.portcullis.proxy.exchange.Http1Codecs;
 import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.exchange.h2.Http2Codecs;
 import dev.portcullis.proxy.hello.PeekOutcome;
-import dev.portcullis.proxy.request.ClientHttpCodec;
-import dev.portcullis.proxy.request.FramingCheck;
 import dev.portcullis.proxy.respond.TlsAlert;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
@@ -126,16 +124,11 @@ public final class Interception {
             held.release();
             return;
         }
-        upstreamChannel.pipeline().addBefore("handler", HttpExchange.UPSTREAM_CODEC,
-                new HttpClientCodec(8192, 64 * 1024, 8192));
+        Http1Codecs.installClient(upstreamChannel);
         Channel client = connection.channel();
-        client.pipeline().addAfter("ssl", HttpExchange.CLIENT_CODEC,
-                ClientHttpCodec.create(tools.maxRequestLine(), tools.maxHeaders()));
-        // Refuses what Netty's decoder lets through and another parser could frame differently (README, "No
-        // smuggling"), as a failed decoder result the exchange answers with 400.
-        client.pipeline().addAfter(HttpExchange.CLIENT_CODEC, HttpExchange.FRAMING_CHECK, new FramingCheck());
+        String decoded = Http1Codecs.installServer(client, "ssl", tools.maxRequestLine(), tools.maxHeaders());
         Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
-        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, HttpExchange.FRAMING_CHECK);
+        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, decoded);
         held.release();
     }
 

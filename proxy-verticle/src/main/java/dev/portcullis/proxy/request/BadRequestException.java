@@ -1,7 +1,7 @@
 package dev.portcullis.proxy.request;
 
 /**
- * The client's request cannot be served as sent. Carries the HTTP status to answer (400, 405, 411, 414, 431)
+ * The client's request cannot be served as sent. Carries the HTTP status to answer (400, 408, 414, 421, 431)
  * and a reason for the body and the log.
  */
 public final class BadRequestException extends RuntimeException {

@@ -66,6 +66,15 @@ public final class HeadReader {
         return parser.rest() == null ? Buffer.buffer() : parser.rest();
     }
 
+    /**
+     * The head's own bytes followed by those after it, for a stage that reads the connection again from its first
+     * byte (plain HTTP through Netty's codec); from now on this reader takes no more bytes.
+     */
+    public Buffer takeHeadAndRest() {
+        Buffer rest = takeRest();
+        return parser.headBytes() == null ? rest : parser.headBytes().copy().appendBuffer(rest);
+    }
+
     private void onBytes(Buffer bytes) {
         if (taken) {
             return;

@@ -30,6 +30,7 @@ public final class RequestHeadParser {
     private final int maxHeaderBlock;
     private final Buffer pending = Buffer.buffer();
     private RequestHead head;
+    private Buffer headBytes;
     private Buffer rest;
 
     public RequestHeadParser(int maxRequestLine, int maxHeaderBlock) {
@@ -56,6 +57,7 @@ public final class RequestHeadParser {
             return State.NEED_MORE;
         }
         head = parse(pending.getString(0, end, StandardCharsets.ISO_8859_1.name()));
+        headBytes = pending.getBuffer(0, end + 4);
         rest = pending.getBuffer(end + 4, pending.length());
         return State.DONE;
     }
@@ -63,6 +65,11 @@ public final class RequestHeadParser {
     /** The parsed head, or {@code null} while incomplete. */
     public RequestHead head() {
         return head;
+    }
+
+    /** The head as the client sent it, its final CRLF CRLF included, or {@code null} while incomplete. */
+    public Buffer headBytes() {
+        return headBytes;
     }
 
     /** Bytes received after the head; grows if {@link #feed} is called after {@link State#DONE}. */

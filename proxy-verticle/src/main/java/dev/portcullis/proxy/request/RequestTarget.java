@@ -20,29 +20,42 @@ public record RequestTarget(HostName host, int port, String originForm) {
     public static final int HTTP_PORT = 80;
 
     /**
-     * Reads the target of a request head.
+     * Reads the target of a request head: CONNECT's authority, or an absolute-form {@code http://} URI.
      *
      * @throws BadRequestException 400 for a malformed authority, missing port, invalid host, an {@code https://}
      *                             or origin-form target, a {@code Host} missing, repeated or disagreeing with the
-     *                             URI, a path {@link PathNormaliser} refuses; 405 for methods a forward proxy does not serve
+     *                             URI, a path {@link PathNormaliser} refuses
      */
     public static RequestTarget of(RequestHead head) {
         if (head.isConnect()) {
             return connectAuthority(head.target());
         }
-        String target = head.target();
-        if (target.startsWith("/") || target.equals("*")) {
+        return absoluteForm(head.target(), hostFields(head), head.version());
+    }
+
+    /**
+     * Reads a plain request sent to the explicit listener, which must name its destination with an absolute
+     * {@code http://} URI (RFC 9112 §3.2.2); every request on a keep-alive connection is read so.
+     *
+     * @param requestTarget the request-target as sent
+     * @param hostFields    the values of every {@code Host} field, in order
+     * @param version       {@code HTTP/1.1} or {@code HTTP/1.0}
+     * @throws BadRequestException 400 as for {@link #of(RequestHead)}
+     */
+    public static RequestTarget absoluteForm(String requestTarget, List<String> hostFields, String version) {
+        if (requestTarget.startsWith("/") || requestTarget.equals("*")) {
             throw new BadRequestException(400, "this is a proxy: send CONNECT host:port or an absolute URI");
         }
-        int schemeEnd = target.indexOf("://");
+        int schemeEnd = requestTarget.indexOf("://");
         if (schemeEnd < 0) {
             throw new BadRequestException(400, "malformed request target");
         }
-        String scheme = target.substring(0, schemeEnd);
+        String scheme = requestTarget.substring(0, schemeEnd);
         if (!scheme.equalsIgnoreCase("http")) {
-            throw new BadRequestException(400, "only http:// absolute URIs are proxied; use CONNECT for " + scheme);
+            throw new BadRequestException(400, "only http:// absolute URIs are proxied; use CONNECT for "
+                    + HostName.printable(scheme));
         }
-        HttpTarget http = HttpTarget.of(target, hostFields(head), head.version());
+        HttpTarget http = HttpTarget.of(requestTarget, hostFields, version);
         return new RequestTarget(http.authority().host(), http.authority().portOr(HTTP_PORT), http.originForm());
     }
 
@@ -52,15 +65,20 @@ public record RequestTarget(HostName host, int port, String originForm) {
      * @throws BadRequestException 400 for another form, no or more than one {@code Host}, a path
      *                             {@link PathNormaliser} refuses
      */
-    public static RequestTarget originForm(RequestHead head, int port) {
-        if (!head.target().startsWith("/")) {
+    public static RequestTarget originForm(String requestTarget, List<String> hostFields, String version, int port) {
+        if (!requestTarget.startsWith("/")) {
             throw new BadRequestException(400, "a transparent request must be in origin-form (GET /path)");
         }
-        if (hostFields(head).isEmpty()) {
+        if (hostFields.isEmpty()) {
             throw new BadRequestException(400, "no Host header to decide on");
         }
-        HttpTarget http = HttpTarget.of(head.target(), hostFields(head), head.version());
+        HttpTarget http = HttpTarget.of(requestTarget, hostFields, version);
         return new RequestTarget(http.authority().host(), port, http.originForm());
+    }
+
+    /** The agreed name for the upstream's {@code Host} (RFC 9112 §3.2.2), with the port unless it is HTTP's default. */
+    public String hostField() {
+        return new Authority(host, port == HTTP_PORT ? 0 : port).text();
     }
 
     /** The normalised path without the query, what the {@code http} entries decide ({@code null} for CONNECT). */

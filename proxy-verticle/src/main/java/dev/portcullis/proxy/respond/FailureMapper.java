@@ -4,6 +4,7 @@ import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.proxy.connection.LimitExceededException;
 import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
+import dev.portcullis.proxy.exchange.UpstreamProtocolException;
 import dev.portcullis.proxy.guard.GuardRefusedException;
 import dev.portcullis.proxy.request.BadRequestException;
 
@@ -39,6 +40,9 @@ public final class FailureMapper {
                     ? new ErrorResponse(504, "connection_timeout", connect.getMessage())
                     : new ErrorResponse(502, "connection_refused", connect.getMessage());
         }
+        if (failure instanceof UpstreamProtocolException protocol) {
+            return new ErrorResponse(502, "http_protocol_error", protocol.getMessage());
+        }
         if (failure instanceof GatewayException gateway) {
             return switch (gateway.code()) {
                 case POLICY_UNAVAILABLE -> new ErrorResponse(503, "proxy_internal_error",
@@ -52,6 +56,26 @@ public final class FailureMapper {
             };
         }
         return new ErrorResponse(500, "proxy_internal_error", "internal error: " + failure);
+    }
+
+    /**
+     * Whether answering {@code failure} ends an HTTP/1.1 client connection. A refusal about the request's
+     * destination (denied by the policy or the destination guard, a name that does not resolve, an upstream that
+     * does not answer) leaves the client's stream of requests in step, so the next one is served; a malformed or
+     * misdirected request (400, 421) or a fault of the gateway itself (500, 503: fail closed) ends it.
+     */
+    public static boolean endsConnection(Throwable failure) {
+        if (failure instanceof DeniedException || failure instanceof GuardRefusedException
+                || failure instanceof UpstreamConnectException) {
+            return false;
+        }
+        if (failure instanceof GatewayException gateway) {
+            return switch (gateway.code()) {
+                case NXDOMAIN, SERVFAIL, TIMEOUT -> false;
+                default -> true;
+            };
+        }
+        return true;
     }
 
     /**

@@ -24,19 +24,11 @@ final class RelayHandler extends ChannelDuplexHandler {
     private final Splice splice;
     private final boolean fromClient;
     private Channel peer;
-    private long budget;
-    private final boolean limited;
     private boolean closed;
 
-    /**
-     * @param budget how many bytes may still pass in this direction; further input is dropped and reading stops
-     *               (a plain-HTTP request body of known length). {@code Long.MAX_VALUE} for no limit.
-     */
-    RelayHandler(Splice splice, boolean fromClient, long budget) {
+    RelayHandler(Splice splice, boolean fromClient) {
         this.splice = splice;
         this.fromClient = fromClient;
-        this.budget = budget;
-        this.limited = budget != Long.MAX_VALUE;
     }
 
     void peer(Channel peer) {
@@ -49,19 +41,8 @@ final class RelayHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (budget <= 0) {
-            data.release();
-            ctx.channel().config().setAutoRead(false);
-            return;
-        }
-        ByteBuf toSend = data;
-        if (data.readableBytes() > budget) {
-            toSend = data.readRetainedSlice((int) budget);
-            data.release();
-        }
-        budget -= toSend.readableBytes();
-        splice.count(fromClient, toSend.readableBytes());
-        peer.write(toSend, peer.voidPromise());
+        splice.count(fromClient, data.readableBytes());
+        peer.write(data, peer.voidPromise());
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -85,11 +66,6 @@ final class RelayHandler extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             splice.inputEnded(fromClient, true);
-            if (limited && budget == 0) {
-                // A forwarded request that is complete: its FIN is no part of it. The upstream answers and closes
-                // (the request said Connection: close); many servers would drop the answer on an early FIN.
-                return;
-            }
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
                 if (peer instanceof DuplexChannel duplex && !splice.inputEnded(!fromClient)) {
                     duplex.shutdownOutput();

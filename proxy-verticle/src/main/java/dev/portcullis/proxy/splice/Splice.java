@@ -37,9 +37,8 @@ public final class Splice {
      *
      * @param firstUpstream bytes that go upstream before anything else, or {@code null}
      */
-    public static Future<SpliceResult> join(Channel clientChannel, Channel upstreamChannel, ByteBuf firstUpstream,
-                                            long clientBudget) {
-        return openDownstream(clientChannel, upstreamChannel).joinClient(firstUpstream, clientBudget);
+    public static Future<SpliceResult> join(Channel clientChannel, Channel upstreamChannel, ByteBuf firstUpstream) {
+        return openDownstream(clientChannel, upstreamChannel).joinClient(firstUpstream);
     }
 
     /**
@@ -51,7 +50,7 @@ public final class Splice {
         Splice splice = new Splice();
         splice.clientChannel = clientChannel;
         splice.upstreamChannel = upstreamChannel;
-        splice.fromUpstream = new RelayHandler(splice, false, Long.MAX_VALUE);
+        splice.fromUpstream = new RelayHandler(splice, false);
         splice.fromUpstream.peer(clientChannel);
         install(upstreamChannel, splice.fromUpstream);
         return splice;
@@ -61,11 +60,10 @@ public final class Splice {
      * Adds the client → upstream direction.
      *
      * @param firstUpstream bytes that go upstream before anything else, or {@code null}
-     * @param clientBudget  how many more client bytes may go upstream, {@code Long.MAX_VALUE} for no limit
      * @return completed when both sockets are closed, with byte counts and who closed first
      */
-    public Future<SpliceResult> joinClient(ByteBuf firstUpstream, long clientBudget) {
-        RelayHandler fromClient = new RelayHandler(this, true, clientBudget);
+    public Future<SpliceResult> joinClient(ByteBuf firstUpstream) {
+        RelayHandler fromClient = new RelayHandler(this, true);
         fromClient.peer(upstreamChannel);
         if (firstUpstream != null) {
             upstreamChannel.writeAndFlush(firstUpstream);

@@ -94,7 +94,7 @@ final class ByDestination {
         LOG.debug("transparent {} named {} by its destination {}", connection.clientIp(),
                 connection.record().get(AccessRecord.HOST), connection.record().get(AccessRecord.ORIGINAL_DST));
         connection.endWith(Splice.join(connection.channel(), Sockets.channel(admitted.upstream()),
-                first.length() == 0 ? null : Unpooled.wrappedBuffer(first.getBytes()), Long.MAX_VALUE),
+                first.length() == 0 ? null : Unpooled.wrappedBuffer(first.getBytes())),
                 first.length());
         release.run();
     }

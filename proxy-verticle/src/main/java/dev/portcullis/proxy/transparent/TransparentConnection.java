@@ -163,8 +163,7 @@ final class TransparentConnection {
      * the upstream receives.
      */
     private Future<PeekOutcome> splice(Admitted admitted) {
-        connection.endWith(Splice.join(connection.channel(), Sockets.channel(admitted.upstream()), null,
-                Long.MAX_VALUE), 0);
+        connection.endWith(Splice.join(connection.channel(), Sockets.channel(admitted.upstream()), null), 0);
         return Future.succeededFuture(new PeekOutcome.Pass());
     }
 

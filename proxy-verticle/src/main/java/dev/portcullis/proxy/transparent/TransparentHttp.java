@@ -3,23 +3,22 @@ package dev.portcullis.proxy.transparent;
 import dev.portcullis.api.policy.Mode;
 import dev.portcullis.proxy.Stages;
 import dev.portcullis.proxy.TransparentListenerOptions;
-import dev.portcullis.proxy.admit.PlainRequest;
+import dev.portcullis.proxy.admit.ForwardRoute;
+import dev.portcullis.proxy.admit.PlainForward;
 import dev.portcullis.proxy.connection.ClientConnection;
-import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.request.HeadReader;
 import dev.portcullis.proxy.request.NotHttpException;
 import dev.portcullis.proxy.request.RequestHead;
-import dev.portcullis.proxy.request.RequestTarget;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.function.BiConsumer;
 
 /**
- * Plain bytes on a transparent listener, read as one HTTP/1.1 request decided on its one {@code Host} header and
- * its normalised path ({@link RequestTarget#originForm(RequestHead, int)}), and
- * admitted like an explicit absolute-form request, the rule's {@code http} entries included; forwarded with
- * {@code Connection: close}: one decided request per connection. Bytes that cannot begin an HTTP request line are
- * handed on at once (to be named by their destination).
+ * Plain bytes on a transparent listener whose first line is an HTTP request line: a keep-alive HTTP/1.1
+ * connection ({@link PlainForward}) whose every request is decided on its one {@code Host} header and its
+ * normalised path ({@link ForwardRoute#originForm(int)}) and admitted like an explicit absolute-form request, the
+ * rule's {@code http} entries included. Bytes that cannot begin an HTTP request line are handed on at once (to be
+ * named by their destination).
  */
 final class TransparentHttp {
 
@@ -52,14 +51,7 @@ final class TransparentHttp {
     }
 
     private void open(RequestHead head) {
-        RequestTarget target;
-        try {
-            target = RequestTarget.originForm(head, listener.getUpstreamPort());
-        } catch (BadRequestException e) {
-            connection.refuse(e);
-            return;
-        }
-        PlainRequest.admitAndForward(stages.admission(), connection, reader, head, target, listener.getName(),
-                Mode.TRANSPARENT);
+        PlainForward.start(stages, connection, reader, ForwardRoute.originForm(listener.getUpstreamPort()),
+                listener.getName(), Mode.TRANSPARENT);
     }
 }

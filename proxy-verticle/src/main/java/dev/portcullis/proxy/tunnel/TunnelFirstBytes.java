@@ -141,7 +141,7 @@ public final class TunnelFirstBytes {
 
     /** The relay must be in place before the peek lets the held bytes go, or they would reach no handler. */
     private Future<PeekOutcome> pass() {
-        connection.endWith(splice.joinClient(null, Long.MAX_VALUE), 0);
+        connection.endWith(splice.joinClient(null), 0);
         return Future.succeededFuture(new PeekOutcome.Pass());
     }
 }

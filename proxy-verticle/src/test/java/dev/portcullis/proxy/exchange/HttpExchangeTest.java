@@ -14,9 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,8 +28,9 @@ import java.util.function.BiFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exchange state machine byte by byte, without a cluster or sockets: a client channel with the server codec
- * the decrypting path gives it, an upstream channel with the client codec, and a route that decides by path.
+ * The exchange state machine byte by byte, without a cluster or sockets: a client channel and an upstream channel
+ * with the codecs {@link Http1Codecs} installs, and a route that decides by path, bound to its one upstream as a
+ * decrypted connection's is.
  */
 class HttpExchangeTest {
 
@@ -47,11 +46,11 @@ class HttpExchangeTest {
     @BeforeEach
     void start() {
         client = new EmbeddedChannel();
-        client.pipeline().addLast(HttpExchange.CLIENT_CODEC, new HttpServerCodec());
+        String decoded = Http1Codecs.installServer(client, null, 4096, 8192);
         upstream = new EmbeddedChannel();
-        upstream.pipeline().addLast(HttpExchange.UPSTREAM_CODEC, new HttpClientCodec());
         // Stands for Vert.x's handler, the last in a real upstream pipeline, before which the exchange sits.
         upstream.pipeline().addLast("handler", new ChannelInboundHandlerAdapter());
+        Http1Codecs.installClient(upstream);
         decide = (request, record) -> {
             routed.add(request.uri());
             return request.uri().startsWith("/deny")
@@ -60,7 +59,7 @@ class HttpExchangeTest {
         };
         new HttpExchange((request, record) -> decide.apply(request, record),
                 () -> new AccessRecord("10.0.0.1", "test", "explicit"), records::add)
-                .start(client, HttpExchange.CLIENT_CODEC);
+                .start(client, decoded);
     }
 
     @Test
@@ -118,6 +117,33 @@ class HttpExchangeTest {
         assertThat(clientReceived()).startsWith("HTTP/1.1 400").contains("error=http_request_error");
         assertThat(routed).isEmpty();
         assertThat(upstreamReceived()).isEmpty();
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
+    void aRequestLineOverTheLimitIs414() {
+        clientSends("GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: h.test\r\n\r\n");
+
+        assertThat(clientReceived()).startsWith("HTTP/1.1 414");
+        assertThat(records).extracting(r -> r.getInteger("status")).containsExactly(414);
+        assertThat(routed).isEmpty();
+    }
+
+    @Test
+    void aHeaderBlockOverTheLimitIs431() {
+        clientSends("GET /ok HTTP/1.1\r\nHost: h.test\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n");
+
+        assertThat(clientReceived()).startsWith("HTTP/1.1 431");
+        assertThat(routed).isEmpty();
+    }
+
+    @Test
+    void aClientAskingToCloseIsAnsweredAndClosed() {
+        clientSends("GET /ok HTTP/1.1\r\nHost: h.test\r\nConnection: close\r\n\r\n");
+        upstreamSends("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+
+        assertThat(clientReceived()).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+                .endsWith("ok");
         assertThat(client.isOpen()).isFalse();
     }
 

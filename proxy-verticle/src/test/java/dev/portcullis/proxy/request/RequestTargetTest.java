@@ -108,7 +108,7 @@ class RequestTargetTest {
     void refusesHostFieldsThatDoNotNameOneHost(String sentence, RequestHead head, String reason) {
         assertThatThrownBy(() -> {
             if (head.target().startsWith("/")) {
-                RequestTarget.originForm(head, 80);
+                RequestTarget.originForm(head.target(), RequestTarget.hostFields(head), head.version(), 80);
             } else {
                 RequestTarget.of(head);
             }
@@ -128,11 +128,13 @@ class RequestTargetTest {
 
     @org.junit.jupiter.api.Test
     void originFormIsNamedByItsHostAndNormalised() {
-        RequestTarget target = RequestTarget.originForm(
-                withHosts("/ok/a/./b/%7euser?q=%2e%2e", "Example.com:8080"), 80);
+        RequestTarget target = RequestTarget.originForm("/ok/a/./b/%7euser?q=%2e%2e", List.of("Example.com:8080"),
+                "HTTP/1.1", 80);
         assertThat(target.host().value()).isEqualTo("example.com");
         assertThat(target.port()).isEqualTo(80);
         assertThat(target.originForm()).isEqualTo("/ok/a/b/~user?q=%2e%2e");
         assertThat(target.path()).isEqualTo("/ok/a/b/~user");
+        assertThat(target.hostField()).as("the upstream's Host: the port only when not HTTP's default")
+                .isEqualTo("example.com");
     }
 }

@@ -161,6 +161,29 @@ class RevokeOnChangeTest {
     }
 
     @Test
+    void aConnectionAdmittedAgainIsAskedAboutItsLatestDestinationAndItsStageSaysWhatRevokingMeans()
+            throws Exception {
+        // A keep-alive forward connection: admitted for gone.test, then for kept.test when it dialled again.
+        ClientConnection connection = admit(question("gone.test"));
+        List<String> revoked = new CopyOnWriteArrayList<>();
+        connection.onRevoke(revoked::add);
+        Decision admitting = new Decision(Verdict.ALLOW, Inspection.SPLICE, NonTlsAction.SPLICE, "open",
+                "sha256:v1", DecisionReason.RULE, 0, List.of(), List.of());
+        onLoop(() -> revocation.admitted(connection, question("kept.test"), admitting));
+        denied.add("gone.test");
+
+        onLoop(() -> revocation.policyChanged("sha256:v2"));
+        awaitQuiet();
+        assertThat(revoked).as("what it is connected to now is still allowed").isEmpty();
+
+        onLoop(() -> revocation.admitted(connection, question("gone.test"), admitting));
+        awaitQuiet();
+        assertThat(revoked).as("its stage is told, admitted across the change to a name now denied")
+                .containsExactly("denied by rule 'default' (policy sha256:v2)");
+        assertThat(connection.finished()).as("the stage, not the connection, decides what closes").isFalse();
+    }
+
+    @Test
     void aChangeThatCannotBeDecidedClosesNothing() throws Exception {
         ClientConnection open = admit(question("gone.test"));
         denied.add("gone.test");

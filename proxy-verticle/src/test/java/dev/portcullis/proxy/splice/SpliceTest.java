@@ -40,7 +40,7 @@ class SpliceTest {
         EmbeddedChannel client = socketLike();
         EmbeddedChannel upstream = socketLike();
 
-        Splice.join(client, upstream, text("HEAD "), Long.MAX_VALUE);
+        Splice.join(client, upstream, text("HEAD "));
         client.writeInbound(text("body"));
 
         assertThat(written(upstream)).isEqualTo("HEAD body");
@@ -51,7 +51,7 @@ class SpliceTest {
         EmbeddedChannel client = socketLike();
         EmbeddedChannel upstream = socketLike();
 
-        Future<SpliceResult> done = Splice.join(client, upstream, null, Long.MAX_VALUE);
+        Future<SpliceResult> done = Splice.join(client, upstream, null);
         client.writeInbound(text("ping"));
         upstream.writeInbound(text("pong!"));
         upstream.close();
@@ -64,22 +64,11 @@ class SpliceTest {
     }
 
     @Test
-    void aBodyBudgetStopsWhatGoesUpstreamAtTheBudget() {
-        EmbeddedChannel client = socketLike();
-        EmbeddedChannel upstream = socketLike();
-
-        Splice.join(client, upstream, null, 6);
-        client.writeInbound(text("0123"), text("4567"), text("89"));
-
-        assertThat(written(upstream)).isEqualTo("012345");
-    }
-
-    @Test
     void theUpstreamClosingClosesTheClientAndSaysWhoClosedFirst() {
         EmbeddedChannel client = socketLike();
         EmbeddedChannel upstream = socketLike();
 
-        Future<SpliceResult> done = Splice.join(client, upstream, null, Long.MAX_VALUE);
+        Future<SpliceResult> done = Splice.join(client, upstream, null);
         upstream.close();
 
         assertThat(client.isActive()).isFalse();

@@ -1,6 +1,5 @@
-package dev.portcullis.node.transparent;
+package dev.portcullis.node.testkit;
 
-import dev.portcullis.node.testkit.Poll;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -12,15 +11,15 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** The proxy's access log file, read as JSON records, for tests that look for the one record of a connection. */
-final class AccessRecords {
+public final class AccessRecords {
 
     private final Path file;
 
-    AccessRecords(Path file) {
+    public AccessRecords(Path file) {
         this.file = file;
     }
 
-    List<JsonObject> all() {
+    public List<JsonObject> all() {
         try {
             if (!Files.exists(file)) {
                 return List.of();
@@ -32,7 +31,7 @@ final class AccessRecords {
     }
 
     /** How many records match {@code which} so far. */
-    int count(Predicate<JsonObject> which) {
+    public int count(Predicate<JsonObject> which) {
         return (int) all().stream().filter(which).count();
     }
 
@@ -40,19 +39,19 @@ final class AccessRecords {
      * Waits for a record matching {@code which} beyond the first {@code seenBefore} (records are written when a
      * connection ends, a moment after the client saw it close) and returns the newest.
      */
-    JsonObject awaitNext(String what, Predicate<JsonObject> which, int seenBefore) {
+    public JsonObject awaitNext(String what, Predicate<JsonObject> which, int seenBefore) {
         List<JsonObject> matching = Poll.until(Duration.ofSeconds(10),
                 () -> all().stream().filter(which).toList(), found -> found.size() > seenBefore, what);
         return matching.get(matching.size() - 1);
     }
 
     /** Records written by one listener. */
-    static Predicate<JsonObject> listener(String name) {
+    public static Predicate<JsonObject> listener(String name) {
         return record -> name.equals(record.getString("listener"));
     }
 
     /** Records of one connection by its SNI on the given listener. */
-    static Predicate<JsonObject> sni(String listener, String sni) {
+    public static Predicate<JsonObject> sni(String listener, String sni) {
         return record -> listener.equals(record.getString("listener")) && sni.equals(record.getString("sni"));
     }
 }
