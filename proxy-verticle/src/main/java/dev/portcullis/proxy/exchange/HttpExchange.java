@@ -87,6 +87,8 @@ public final class HttpExchange {
     private long requestBytes;
     private long responseBytes;
     private ChannelFuture lastToClient;
+    /** Whether the upstream's response to the current request has begun reaching the client. */
+    private boolean responseStarted;
 
     /**
      * @param route     where each request goes, once decided
@@ -209,6 +211,7 @@ public final class HttpExchange {
                 request.uri());
         requestBytes = 0;
         responseBytes = 0;
+        responseStarted = false;
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
             answer(decodeFailure(request.decoderResult().cause()), true);
@@ -307,9 +310,13 @@ public final class HttpExchange {
             // A body the codec could not read (a malformed chunk): passing its end on would give the upstream a
             // cut body as a whole one, so both connections end and the upstream sees the body cut.
             content.release();
+            String why = "malformed request body: " + content.decoderResult().cause().getMessage();
+            if (current != null && !responseStarted) {
+                answer(new BadRequestException(400, why), true);
+                return;
+            }
             if (current != null) {
-                current.put(AccessRecord.REASON, "malformed request body: "
-                        + content.decoderResult().cause().getMessage());
+                current.put(AccessRecord.REASON, why);
                 finishRecord();
             }
             closeBoth();
@@ -352,6 +359,7 @@ public final class HttpExchange {
             return;
         }
         if (message instanceof HttpResponse response) {
+            responseStarted = true;
             int status = response.status().code();
             if (status == 101 && upgradeRequested) {
                 current.put(AccessRecord.STATUS, status);
