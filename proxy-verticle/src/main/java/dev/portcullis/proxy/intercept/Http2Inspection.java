@@ -54,6 +54,8 @@ final class Http2Inspection {
         client.pipeline().addAfter("ssl", CLIENT_FRAMES, Http2Codecs.server(limits));
         client.pipeline().addAfter(CLIENT_FRAMES, CLIENT_STREAMS,
                 new Http2MultiplexHandler(new StreamExchanges(route, connection, accessLog)));
+        Http2Codecs.widenConnectionWindow(upstream);
+        Http2Codecs.widenConnectionWindow(client);
         // HTTP/2 has no use for TCP half-close (RFC 9113 §5.1 ends streams, GOAWAY connections): a FIN from either
         // side closes its connection rather than leaving its streams waiting for the idle timeout.
         client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);

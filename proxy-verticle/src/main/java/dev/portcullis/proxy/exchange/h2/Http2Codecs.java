@@ -1,5 +1,7 @@
 package dev.portcullis.proxy.exchange.h2;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -29,6 +31,14 @@ public final class Http2Codecs {
     public static final int RST_WINDOW_SECONDS = 30;
     /** {@value} CONTINUATION frames smaller than 10 KiB in a row, before the connection is ended. */
     public static final int MAX_SMALL_CONTINUATIONS = 16;
+    /**
+     * {@value} bytes: the window each stream opens with, both ways (SETTINGS_INITIAL_WINDOW_SIZE). Netty's 64 KiB
+     * default makes the sender wait for a WINDOW_UPDATE every 32 KiB, which held h2 bulk through decryption to
+     * about 0.6× HTTP/1.1; a stalled stream can hold at most this much in the gateway.
+     */
+    public static final int STREAM_WINDOW = 1024 * 1024;
+    /** {@value} bytes: the connection's window (RFC 9113 §6.9.2: raised by a WINDOW_UPDATE on stream 0). */
+    public static final int CONNECTION_WINDOW = 4 * 1024 * 1024;
 
     /**
      * @param maxConcurrentStreams streams one client connection may have open at once
@@ -37,12 +47,16 @@ public final class Http2Codecs {
     public record Limits(int maxConcurrentStreams, int maxHeaderListSize) {
     }
 
+    /** RFC 9113 §6.9.2: every connection starts with this window, whatever SETTINGS say. */
+    private static final int DEFAULT_CONNECTION_WINDOW = 65_535;
+
     private Http2Codecs() {
     }
 
     /** The codec for the client's side of a decrypted connection: the gateway is the server. */
     public static Http2FrameCodec server(Limits limits) {
         Http2FrameCodec codec = defended(Http2FrameCodecBuilder.forServer(), Http2Settings.defaultSettings()
+                .initialWindowSize(STREAM_WINDOW)
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListSize()));
         // Netty applies our SETTINGS only once the client acknowledges them, so a client that never does could
@@ -61,8 +75,17 @@ public final class Http2Codecs {
     public static Http2FrameCodec client(Limits limits) {
         return defended(Http2FrameCodecBuilder.forClient().encoderEnforceMaxConcurrentStreams(true),
                 Http2Settings.defaultSettings()
+                        .initialWindowSize(STREAM_WINDOW)
                         .pushEnabled(false)
                         .maxHeaderListSize(limits.maxHeaderListSize()));
+    }
+
+    /**
+     * Raises the connection window of a codec just installed on {@code channel} from RFC 9113's 65,535 bytes to
+     * {@link #CONNECTION_WINDOW}, so the streams of one connection do not share a window smaller than one of them.
+     */
+    public static void widenConnectionWindow(Channel channel) {
+        channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_CONNECTION_WINDOW));
     }
 
     private static Http2FrameCodec defended(Http2FrameCodecBuilder builder, Http2Settings settings) {
