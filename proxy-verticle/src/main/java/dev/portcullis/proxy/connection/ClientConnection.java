@@ -87,7 +87,7 @@ public final class ClientConnection {
         // A client that half-closes after its request (`nc -N`) still reads the answer: its FIN is an event
         // (RFC 9293 §3.6, a half-close is not a close), seen here and by the relay, not a close of the socket.
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        channel.pipeline().addBefore("handler", INPUT_WATCH, new ChannelInboundHandlerAdapter() {
+        channel.pipeline().addBefore(Sockets.VERTX_HANDLER, INPUT_WATCH, new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
                 if (event instanceof ChannelInputShutdownEvent) {
@@ -115,10 +115,10 @@ public final class ClientConnection {
         LimitExceededException limit = exceeded.get();
         LIMIT_LOG.warn(clientIp, record.get(AccessRecord.LISTENER) + " refused " + clientIp + " with "
                 + limit.status() + ": " + limit.getMessage());
-        record.put(AccessRecord.STATUS, limit.status()).put(AccessRecord.REASON, limit.getMessage());
         if (answerHttp) {
             refuse(limit);
         } else {
+            record.put(AccessRecord.STATUS, limit.status());
             socket.close();
             finish(limit.getMessage());
         }

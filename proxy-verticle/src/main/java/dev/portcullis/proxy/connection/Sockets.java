@@ -31,7 +31,13 @@ public final class Sockets {
                 .setAcceptBacklog(4096);
     }
 
-    /** The socket's Netty channel; its pipeline ends in Vert.x's handler, named {@code "handler"}. */
+    /**
+     * {@value}: the name of Vert.x's own handler, last in the pipeline of every socket Vert.x accepted or opened;
+     * the proxy's handlers go before it.
+     */
+    public static final String VERTX_HANDLER = "handler";
+
+    /** The socket's Netty channel; its pipeline ends in Vert.x's handler, {@link #VERTX_HANDLER}. */
     public static Channel channel(NetSocket socket) {
         return ((NetSocketInternal) socket).channelHandlerContext().channel();
     }

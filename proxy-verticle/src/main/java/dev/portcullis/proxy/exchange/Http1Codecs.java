@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.exchange;
 
+import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.request.ClientHttpCodec;
 import dev.portcullis.proxy.request.FramingCheck;
 import io.netty.channel.Channel;
@@ -19,8 +20,6 @@ public final class Http1Codecs {
     /** An upstream's status line and header block: what the gateway accepts from a server it forwards for. */
     private static final int UPSTREAM_MAX_LINE = 8192;
     private static final int UPSTREAM_MAX_HEADERS = 64 * 1024;
-    /** Vert.x's own handler, last in the pipeline of a socket Vert.x opened. */
-    private static final String VERTX_HANDLER = "handler";
 
     private Http1Codecs() {
     }
@@ -53,7 +52,7 @@ public final class Http1Codecs {
      * socket Vert.x connected.
      */
     public static void installClient(Channel channel) {
-        channel.pipeline().addBefore(VERTX_HANDLER, HttpExchange.UPSTREAM_CODEC,
+        channel.pipeline().addBefore(Sockets.VERTX_HANDLER, HttpExchange.UPSTREAM_CODEC,
                 new HttpClientCodec(UPSTREAM_MAX_LINE, UPSTREAM_MAX_HEADERS, MAX_CHUNK));
     }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.exchange;
 
 import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
 import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.respond.ErrorResponse;
@@ -60,7 +61,6 @@ public final class HttpExchange {
     public static final String FRAMING_CHECK = "portcullis-framing-check";
     private static final String CLIENT_SIDE = "portcullis-exchange-client";
     private static final String UPSTREAM_SIDE = "portcullis-exchange-upstream";
-    private static final String VERTX_HANDLER = "handler";
 
     private enum State { IDLE, ROUTING, FORWARDING, DROPPING, AWAITING_RESPONSE, UPGRADED, CLOSED }
 
@@ -262,8 +262,8 @@ public final class HttpExchange {
         if (to.pipeline().get(UPSTREAM_SIDE) == null) {
             // Before Vert.x's handler on a socket Vert.x opened; last on a channel of Netty's own (an HTTP/2
             // stream).
-            if (to.pipeline().get(VERTX_HANDLER) != null) {
-                to.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_SIDE, new UpstreamSide());
+            if (to.pipeline().get(Sockets.VERTX_HANDLER) != null) {
+                to.pipeline().addBefore(Sockets.VERTX_HANDLER, UPSTREAM_SIDE, new UpstreamSide());
             } else {
                 to.pipeline().addLast(UPSTREAM_SIDE, new UpstreamSide());
             }

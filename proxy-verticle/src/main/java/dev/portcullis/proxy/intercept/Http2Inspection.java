@@ -1,6 +1,7 @@
 package dev.portcullis.proxy.intercept;
 
 import dev.portcullis.proxy.access.AccessRecord;
+import dev.portcullis.proxy.connection.Sockets;
 import dev.portcullis.proxy.exchange.Route;
 import dev.portcullis.proxy.exchange.h2.Http2Codecs;
 import dev.portcullis.proxy.exchange.h2.StreamExchanges;
@@ -27,7 +28,6 @@ final class Http2Inspection {
     private static final String CLIENT_STREAMS = "portcullis-h2-server-streams";
     private static final String UPSTREAM_FRAMES = "portcullis-h2-client";
     private static final String UPSTREAM_STREAMS = "portcullis-h2-client-streams";
-    private static final String VERTX_HANDLER = "handler";
 
     private Http2Inspection() {
     }
@@ -40,9 +40,9 @@ final class Http2Inspection {
      */
     static void install(Channel client, Channel upstream, Http2Codecs.Limits limits, RequestGate gate,
                         AccessRecord connection, Consumer<JsonObject> accessLog) {
-        upstream.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_FRAMES, Http2Codecs.client(limits));
+        upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, UPSTREAM_FRAMES, Http2Codecs.client(limits));
         // Push is disabled in our SETTINGS; a server that pushes anyway gets its stream closed.
-        upstream.pipeline().addBefore(VERTX_HANDLER, UPSTREAM_STREAMS,
+        upstream.pipeline().addBefore(Sockets.VERTX_HANDLER, UPSTREAM_STREAMS,
                 new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel pushed) {

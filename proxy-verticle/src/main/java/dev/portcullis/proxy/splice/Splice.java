@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.splice;
 
+import dev.portcullis.proxy.connection.Sockets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -33,7 +34,7 @@ public final class Splice {
     }
 
     /**
-     * Starts relaying between two channels whose pipelines end in Vert.x's handler (named {@code "handler"}).
+     * Starts relaying between two channels whose pipelines end in Vert.x's handler ({@link Sockets#VERTX_HANDLER}).
      *
      * @param firstUpstream bytes that go upstream before anything else, or {@code null}
      */
@@ -88,7 +89,7 @@ public final class Splice {
     private static void install(Channel channel, RelayHandler relay) {
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addBefore("handler", RELAY, relay);
+        pipeline.addBefore(Sockets.VERTX_HANDLER, RELAY, relay);
         channel.config().setAutoRead(true);
         if (!channel.isActive()) {
             // Closed before the relay was in place: its channelInactive has already passed.
