@@ -5,6 +5,7 @@ import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.TestCa;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
+import dev.portcullis.node.testkit.TlsTrust;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,8 +21,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +29,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -106,14 +103,7 @@ class HostileHttpRequestTest {
                                 .put("upstream-port", plain.port())))));
         String rootPem = new CaClient(cluster.node(0).vertx()).root().await().rootPem();
         rootFile = Files.writeString(dir.resolve("portcullis-root.pem"), rootPem);
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("root", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(rootPem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        trustingPortcullis = SSLContext.getInstance("TLS");
-        trustingPortcullis.init(null, trust.getTrustManagers(), null);
+        trustingPortcullis = TlsTrust.only(rootPem);
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package dev.portcullis.node.explicit;
 
 import dev.portcullis.node.testkit.Curl;
+import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,6 +24,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -226,14 +229,14 @@ class ConnectionFloodTest {
     }
 
     /** The first answer that is not a refusal, within 10 s (the proxy sees closes a moment after the client). */
-    private static String eventually(Attempt attempt) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String answer = attempt.run();
-        while (!answer.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            answer = attempt.run();
-        }
-        return answer;
+    private static String eventually(Attempt attempt) {
+        return Poll.until(Duration.ofSeconds(10), () -> {
+            try {
+                return attempt.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, answer -> answer.startsWith("HTTP/1.1 200"), "a CONNECT answered 200 again");
     }
 
     private static long usedHeapAfterGc() {

@@ -2,10 +2,12 @@ package dev.portcullis.node.explicit;
 
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.ca.CaClient;
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
+import dev.portcullis.node.testkit.TlsTrust;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -16,15 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,8 +30,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -193,15 +189,7 @@ class RevokeOnChangeTest {
     private static SSLSocket decrypted() throws Exception {
         Socket tunnel = tunnel(1, "inspected.test", origin.port());
         String rootPem = new CaClient(cluster.node(1).vertx()).root().await().rootPem();
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("root", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(rootPem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        SSLSocket tls = (SSLSocket) context.getSocketFactory()
+        SSLSocket tls = (SSLSocket) TlsTrust.only(rootPem).getSocketFactory()
                 .createSocket(tunnel, "inspected.test", origin.port(), true);
         tls.setSoTimeout(5000);
         tls.startHandshake();
@@ -270,14 +258,7 @@ class RevokeOnChangeTest {
     }
 
     private static List<JsonObject> records(Path file) {
-        try {
-            if (!Files.exists(file)) {
-                return List.of();
-            }
-            return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).map(JsonObject::new).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new AccessRecords(file).all();
     }
 
     /** {@code portcullis_tunnels_revoked_total} on a node's {@code /metrics}, 0 while nothing was revoked. */
