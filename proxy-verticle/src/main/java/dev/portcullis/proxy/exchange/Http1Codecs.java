@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
  */
 public final class Http1Codecs {
 
-    /** Bytes of a body chunk the codecs hand on at a time. */
-    private static final int MAX_CHUNK = 8192;
     /** An upstream's status line and header block: what the gateway accepts from a server it forwards for. */
     private static final int UPSTREAM_MAX_LINE = 8192;
     private static final int UPSTREAM_MAX_HEADERS = 64 * 1024;
@@ -53,6 +51,6 @@ public final class Http1Codecs {
      */
     public static void installClient(Channel channel) {
         channel.pipeline().addBefore(Sockets.VERTX_HANDLER, HttpExchange.UPSTREAM_CODEC,
-                new HttpClientCodec(UPSTREAM_MAX_LINE, UPSTREAM_MAX_HEADERS, MAX_CHUNK));
+                new HttpClientCodec(UPSTREAM_MAX_LINE, UPSTREAM_MAX_HEADERS, ClientHttpCodec.MAX_CHUNK));
     }
 }

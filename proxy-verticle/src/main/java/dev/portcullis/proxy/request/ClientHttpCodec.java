@@ -24,7 +24,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
  */
 public final class ClientHttpCodec {
 
-    private static final int MAX_CHUNK = 8192;
+    /** {@value} bytes: the most of a body the codecs hand on at a time, both ways. */
+    public static final int MAX_CHUNK = 8192;
 
     private ClientHttpCodec() {
     }
