@@ -1,5 +1,6 @@
 package dev.portcullis.node;
 
+import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.node.admin.AdminServer;
 import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Portcullis node: a clustered Vert.x with this node's roles deployed, its admin API listening and its
@@ -53,11 +55,16 @@ public final class Node {
     /** The admin API's server, {@code null} when it is disabled. */
     private final HttpServer admin;
     private final int adminPort;
+    /** The roles' deployment ids in {@link dev.portcullis.node.roles.Role} order: the proxy last. */
+    private final List<String> deployments;
+    private final AtomicBoolean draining;
     private Future<Void> closing;
 
     private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
-                 Map<String, String> listeners, HttpServer admin) {
+                 Map<String, String> listeners, HttpServer admin, List<String> deployments, AtomicBoolean draining) {
         this.config = config;
+        this.deployments = List.copyOf(deployments);
+        this.draining = draining;
         this.cluster = cluster;
         this.registry = registry;
         this.ownEndpoints = ownEndpoints;
@@ -128,15 +135,21 @@ public final class Node {
         if (config.admin().enabled() && config.admin().port() > 0) {
             ownEndpoints.admin(config.admin().host(), config.admin().port());
         }
+        AtomicBoolean draining = new AtomicBoolean();
+        List<String> deployed = new ArrayList<>();
         return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
-                .compose(deployments -> warmUp(vertx))
+                .compose(deployments -> {
+                    deployed.addAll(deployments);
+                    return warmUp(vertx);
+                })
                 .compose(warm -> config.admin().enabled()
-                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token)
+                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token, draining::get)
                         .listen(config.admin())
                         .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
                         : Future.<HttpServer>succeededFuture(null))
                 .compose(admin -> {
-                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin);
+                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin,
+                            deployed, draining);
                     return registry.register(node.registryEntry()).map(node);
                 })
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
@@ -209,27 +222,60 @@ public final class Node {
     }
 
     /**
-     * Stops the node: closes the admin API, removes its registry entry, undeploys the roles and leaves the cluster.
-     * Calling it again returns the same future.
+     * Tells this node's roles to reload (SIGHUP): the policy role reads its file again now, the proxy role
+     * reopens its access log. Other nodes are not told; each is reloaded by its own signal.
+     */
+    public void reload() {
+        LOG.info("node {}: reload requested", id());
+        cluster.vertx().eventBus().publish(Addresses.NODE_RELOAD, new JsonObject());
+    }
+
+    /** Whether the node is draining: {@link #close()} has begun, and {@code /readyz} answers 503. */
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /**
+     * Drains and stops the node (README, "Drain and rolling restarts"): {@code /readyz} answers 503 at once; the
+     * roles are undeployed one after the other, the proxy first (its listeners stop accepting and its open
+     * connections may finish, up to {@code proxy.drain-timeout}), then ca, dns and policy, each of which stops
+     * taking requests (its consumers leave the cluster's routing) with those it took answered; then the admin API
+     * closes, the registry entry goes and the node leaves the cluster. Calling it again returns the same future.
      *
      * @return a future completed once the clustered Vert.x is closed
      */
     public synchronized Future<Void> close() {
         if (closing == null) {
-            LOG.info("node {} stopping", id());
+            draining.set(true);
+            LOG.info("node {} draining", id());
             // A promise without a context: the Vert.x being closed terminates its event loops, so a future bound
             // to one of them (as the registry's is) could never deliver the completion of close().
             Promise<Void> closed = Promise.promise();
             String id = id();
-            ownEndpoints.close();
-            // The admin server first and by hand: closing the Vert.x instance left its socket listening (and
-            // accepting into the backlog) until the JVM exited.
-            Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close().otherwiseEmpty();
-            adminClosed.transform(ignored -> registry.unregister()).onComplete(ignored -> cluster.vertx().close()
-                    .onComplete(done -> cluster.releaseMetrics())
-                    .onComplete(closed));
+            undeployRoles()
+                    .transform(ignored -> {
+                        ownEndpoints.close();
+                        // The admin server by hand: closing the Vert.x instance left its socket listening (and
+                        // accepting into the backlog) until the JVM exited.
+                        return admin == null ? Future.<Void>succeededFuture() : admin.close().otherwiseEmpty();
+                    })
+                    .transform(ignored -> registry.unregister())
+                    .onComplete(ignored -> cluster.vertx().close()
+                            .onComplete(done -> cluster.releaseMetrics())
+                            .onComplete(closed));
             closing = closed.future().onSuccess(ignored -> LOG.info("node {} stopped", id));
         }
         return closing;
+    }
+
+    /** Undeploys the roles in the reverse of their start order, each once the one before it is gone. */
+    private Future<Void> undeployRoles() {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = deployments.size() - 1; i >= 0; i--) {
+            String deployment = deployments.get(i);
+            chain = chain.transform(ignored -> cluster.vertx().undeploy(deployment)
+                    .onFailure(failure -> LOG.warn("undeploying {} failed: {}", deployment, failure.toString())));
+        }
+        return chain.otherwiseEmpty();
     }
 }

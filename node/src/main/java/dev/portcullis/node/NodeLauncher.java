@@ -3,7 +3,9 @@ package dev.portcullis.node;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.roles.Role;
+import dev.portcullis.proxy.ProxyOptions;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -14,12 +16,15 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Starts one node for the command line and leaves it running: writes the sample policy on a first start, prints
- * where the node listens, and registers the shutdown hook that undeploys its roles and leaves the cluster on
- * SIGTERM/SIGINT.
+ * where the node listens, registers the shutdown hook that drains the node and leaves the cluster on
+ * SIGTERM/SIGINT, and makes SIGHUP reload it ({@link ReloadSignal}).
  */
 public final class NodeLauncher {
 
-    /** How long the shutdown hook waits for the node to close before letting the JVM go. */
+    /**
+     * How long the shutdown hook waits for the node to close, beyond the proxy's drain (its delay and timeout),
+     * before letting the JVM go.
+     */
     private static final long SHUTDOWN_SECONDS = 20;
 
     private NodeLauncher() {
@@ -48,7 +53,9 @@ public final class NodeLauncher {
     public static int start(NodeConfig config, PrintWriter out, PrintWriter err) {
         Future<Node> starting = Node.start(config);
         // Registered before the start completes, so that a SIGTERM during start-up still leaves cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, err), "portcullis-shutdown"));
+        long shutdownSeconds = SHUTDOWN_SECONDS + drainSeconds(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, shutdownSeconds, err),
+                "portcullis-shutdown"));
         Node node;
         try {
             node = starting.await();
@@ -63,9 +70,19 @@ public final class NodeLauncher {
             err.flush();
             return 1;
         }
+        ReloadSignal.install(node::reload, err);
         startupLines(node).forEach(out::println);
         out.flush();
         return 0;
+    }
+
+    /** The longest the proxy role may drain: its delay plus its timeout; 0 without a proxy role. */
+    static long drainSeconds(NodeConfig config) {
+        if (!config.roles().has(Role.PROXY)) {
+            return 0;
+        }
+        ProxyOptions proxy = new ProxyOptions(config.sections().getOrDefault(Role.PROXY, new JsonObject()));
+        return proxy.getDrainDelay().plus(proxy.getDrainTimeout()).toSeconds() + 1;
     }
 
     /** The start-up report: one line for the node, then one per role and listener. */
@@ -95,7 +112,7 @@ public final class NodeLauncher {
         return lines;
     }
 
-    private static void close(Future<Node> starting, PrintWriter err) {
+    private static void close(Future<Node> starting, long shutdownSeconds, PrintWriter err) {
         Node node;
         try {
             node = starting.await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
@@ -104,9 +121,9 @@ public final class NodeLauncher {
             return;
         }
         try {
-            node.close().await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+            node.close().await(shutdownSeconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            err.println("portcullis: node did not stop within " + SHUTDOWN_SECONDS + " s; exiting anyway");
+            err.println("portcullis: node did not stop within " + shutdownSeconds + " s; exiting anyway");
         } catch (RuntimeException e) {
             err.println("portcullis: unclean shutdown: " + message(e));
         }

@@ -66,6 +66,7 @@ public class PolicyVerticle extends VerticleBase {
                     MessageConsumer<Object> decide = vertx.eventBus().consumer(Addresses.POLICY_DECIDE, this::decide);
                     MessageConsumer<Object> info = vertx.eventBus().consumer(Addresses.POLICY_INFO, this::info);
                     MessageConsumer<Object> http = vertx.eventBus().consumer(Addresses.POLICY_HTTP, this::decideHttp);
+                    vertx.eventBus().localConsumer(Addresses.NODE_RELOAD, message -> reload());
                     return Future.all(decide.completion(), info.completion(), http.completion());
                 })
                 .onSuccess(ignored -> {
@@ -137,6 +138,24 @@ public class PolicyVerticle extends VerticleBase {
                         result.cause());
             }
             scheduleCheck();
+        });
+    }
+
+    /** The node was told to reload (SIGHUP): read the file now, even if its stamp did not move. */
+    private void reload() {
+        LOG.info("reload requested: reading {}", options.getFile());
+        vertx.executeBlocking(watcher::reread).onComplete(result -> {
+            if (stopped) {
+                return;
+            }
+            if (result.failed()) {
+                LOG.warn("policy reload of {} failed, keeping version {}", options.getFile(), current.version(),
+                        result.cause());
+            } else if (result.result() == Change.UNCHANGED) {
+                LOG.info("policy {} unchanged, version {} stays in force", options.getFile(), current.version());
+            } else {
+                apply(result.result());
+            }
         });
     }
 

@@ -64,6 +64,14 @@ public final class ProxyOptions {
      */
     public static final Duration DEFAULT_SILENT_TIMEOUT = Duration.ofSeconds(1);
 
+    /**
+     * 30 s: after SIGTERM, open connections may go on this long before they are closed with reason {@code drain}
+     * (README, "Drain and rolling restarts").
+     */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** 0 s: the listeners stop accepting at once when a drain begins; see {@link #getDrainDelay()}. */
+    public static final Duration DEFAULT_DRAIN_DELAY = Duration.ZERO;
+
     /** {@value}: the name of this section in the node configuration, the prefix of every key in messages. */
     public static final String SECTION = "proxy";
     /** The keys of the {@code proxy} section (README.md, Configuration; docs/configuration.md lists them all). */
@@ -83,6 +91,8 @@ public final class ProxyOptions {
             .duration("dns-serve-stale")
             .integer("decision-cache-size")
             .bool("revoke-on-change")
+            .duration("drain-delay")
+            .duration("drain-timeout")
             .string("upstream-ca-file")
             .duration("ca-timeout")
             .integer("leaf-cache-size")
@@ -106,6 +116,8 @@ public final class ProxyOptions {
     private int h2MaxConcurrentStreams = DEFAULT_H2_MAX_CONCURRENT_STREAMS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
     private boolean revokeOnChange;
+    private Duration drainDelay = DEFAULT_DRAIN_DELAY;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private String accessLogFile;
     private String upstreamCaFile;
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
@@ -145,6 +157,8 @@ public final class ProxyOptions {
             setPolicyTimeout(config.duration("policy-timeout", DEFAULT_POLICY_TIMEOUT));
             setDnsTimeout(config.duration("dns-timeout", DEFAULT_DNS_TIMEOUT));
             setDnsServeStale(config.duration("dns-serve-stale", DEFAULT_DNS_SERVE_STALE));
+            setDrainDelay(config.duration("drain-delay", DEFAULT_DRAIN_DELAY));
+            setDrainTimeout(config.duration("drain-timeout", DEFAULT_DRAIN_TIMEOUT));
             setMaxRequestLine(config.integer("max-request-line", DEFAULT_MAX_REQUEST_LINE));
             setMaxHeaders(config.integer("max-headers", DEFAULT_MAX_HEADERS));
             setH2MaxConcurrentStreams(config.integer("h2-max-concurrent-streams", DEFAULT_H2_MAX_CONCURRENT_STREAMS));
@@ -176,7 +190,9 @@ public final class ProxyOptions {
                 .put("max-headers", maxHeaders)
                 .put("h2-max-concurrent-streams", h2MaxConcurrentStreams)
                 .put("decision-cache-size", decisionCacheSize)
-                .put("revoke-on-change", revokeOnChange);
+                .put("revoke-on-change", revokeOnChange)
+                .put("drain-delay", Durations.format(drainDelay))
+                .put("drain-timeout", Durations.format(drainTimeout));
         if (accessLogFile != null) {
             json.put("access-log", new JsonObject().put("file", accessLogFile));
         }
@@ -310,6 +326,39 @@ public final class ProxyOptions {
                     + (dnsServeStale == null ? null : Durations.format(dnsServeStale)));
         }
         this.dnsServeStale = dnsServeStale;
+        return this;
+    }
+
+    /**
+     * How long the listeners go on accepting after a drain began, while {@code /readyz} already answers 503: the
+     * time a load balancer needs to see that and send new connections elsewhere (its probe period times its
+     * failure threshold). Zero stops them at once, for clients that are told of the drain otherwise (a Kubernetes
+     * Service drops a terminating pod's endpoint by itself, but not at the same instant on every node).
+     */
+    public Duration getDrainDelay() {
+        return drainDelay;
+    }
+
+    /** @param drainDelay zero or more */
+    public ProxyOptions setDrainDelay(Duration drainDelay) {
+        if (drainDelay == null || drainDelay.isNegative()) {
+            throw new IllegalArgumentException("drain-delay must be 0s or more, was " + drainDelay);
+        }
+        this.drainDelay = drainDelay;
+        return this;
+    }
+
+    /** How long open connections may go on once the listeners stopped accepting; then they close ({@code drain}). */
+    public Duration getDrainTimeout() {
+        return drainTimeout;
+    }
+
+    /** @param drainTimeout zero (close at once) or more */
+    public ProxyOptions setDrainTimeout(Duration drainTimeout) {
+        if (drainTimeout == null || drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drain-timeout must be 0s or more, was " + drainTimeout);
+        }
+        this.drainTimeout = drainTimeout;
         return this;
     }
 

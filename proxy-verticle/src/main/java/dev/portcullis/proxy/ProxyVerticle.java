@@ -1,6 +1,7 @@
 package dev.portcullis.proxy;
 
 import dev.portcullis.api.bus.Addresses;
+import dev.portcullis.api.config.Durations;
 import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.policy.PolicyChanged;
@@ -8,6 +9,7 @@ import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.admit.Admission;
 import dev.portcullis.proxy.connection.ConnectionLimits;
+import dev.portcullis.proxy.connection.OpenConnections;
 import dev.portcullis.proxy.decide.Decider;
 import dev.portcullis.proxy.decide.HttpRules;
 import dev.portcullis.proxy.dial.Dialer;
@@ -49,6 +51,11 @@ public class ProxyVerticle extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
 
+    /** How much later than the drain Vert.x closes what is left, so that the drain's reason is the one recorded. */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    private ProxyOptions options;
+    private OpenConnections open;
     private ExplicitListener explicit;
     private final List<TransparentListener> transparent = new ArrayList<>();
     private AccessLog accessLog;
@@ -60,7 +67,6 @@ public class ProxyVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        ProxyOptions options;
         try {
             options = new ProxyOptions(config());
         } catch (IllegalArgumentException e) {
@@ -117,8 +123,9 @@ public class ProxyVerticle extends VerticleBase {
                 minter, new HttpRules(policy), accessLog, options.getMaxRequestLine(), options.getMaxHeaders(),
                 options.getH2MaxConcurrentStreams());
         Admission admission = new Admission(decider, policy, resolver, guards, dialer, revocation);
+        open = new OpenConnections();
         Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
-                ConnectionLimits.of(vertx, options.getLimits()));
+                ConnectionLimits.of(vertx, options.getLimits()), open);
         explicit = new ExplicitListener(vertx, options, stages);
         for (TransparentListenerOptions listener : options.getTransparent()) {
             transparent.add(new TransparentListener(vertx, options, listener, stages));
@@ -150,14 +157,50 @@ public class ProxyVerticle extends VerticleBase {
         LOG.info("{} listening on {}", name, where);
     }
 
+    /**
+     * Drains (README, "Drain and rolling restarts"): the listeners go on accepting for {@code drain-delay} while
+     * the node reports itself unready, then stop accepting; the connections open then go on until they end, at
+     * most {@code drain-timeout}, and those left are closed with reason {@value OpenConnections#DRAIN}.
+     */
     @Override
     public Future<?> stop() {
+        if (options == null || open == null) {
+            return closeListeners();
+        }
+        Duration delay = options.getDrainDelay();
+        Duration timeout = options.getDrainTimeout();
+        Future<Void> delayed = delay.isZero() ? Future.succeededFuture()
+                : Future.future(waited -> vertx.setTimer(delay.toMillis(), id -> waited.complete()));
+        return delayed.compose(ignored -> {
+            // Vert.x's own deadline for what is left is later than the drain's, so the drain closes them first,
+            // with its reason in their records.
+            Duration grace = timeout.plus(DRAIN_GRACE);
+            if (explicit != null) {
+                explicit.stopAccepting(grace);
+            }
+            transparent.forEach(listener -> listener.stopAccepting(grace));
+            int draining = open.size();
+            if (draining > 0) {
+                LOG.info("draining: listeners closed, waiting up to {} for {} open connections",
+                        Durations.format(timeout), draining);
+            }
+            return open.drain(vertx, timeout).onSuccess(closed -> {
+                if (draining > 0) {
+                    LOG.info("drained: {} of {} connections ended by themselves, {} closed after {} (reason {})",
+                            draining - closed, draining, closed, Durations.format(timeout),
+                            OpenConnections.DRAIN);
+                }
+            });
+        }).transform(ignored -> closeListeners());
+    }
+
+    private Future<Void> closeListeners() {
         List<Future<Void>> closing = new ArrayList<>();
         if (explicit != null) {
             closing.add(explicit.close());
         }
         transparent.forEach(listener -> closing.add(listener.close()));
-        return Future.join(closing).onComplete(done -> {
+        return Future.join(closing).<Void>mapEmpty().onComplete(done -> {
             if (accessLog != null) {
                 accessLog.close();
             }

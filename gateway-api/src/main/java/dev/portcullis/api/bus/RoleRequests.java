@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * most {@code maxPending} wait at once. A role that has stopped answering without leaving the cluster (a frozen
  * process) would otherwise collect every new connection's request for its whole timeout; past the bound they
  * fail at once with the same "unavailable" code, so the caller fails closed fast (README, "Limits").
+ *
+ * <p>A request whose target instance has gone is sent once more: the clustered event bus picks an instance per
+ * message (round robin over the nodes that registered the address), and while a node leaves, or after it died,
+ * others may still pick it for a moment. Its answer then says that nobody there handles the address
+ * ({@code NO_HANDLERS}): nothing was decided, so asking again, most likely another instance, is safe. A timeout
+ * is never repeated: the target may be busy answering, and a second wait would double the client's. A node that
+ * died shows only as timeouts (the bus does not fail a request whose connection broke), until the cluster drops
+ * it. (README, "Drain and rolling restarts".)
  * Thread-safe.
  */
 public final class RoleRequests {
@@ -62,10 +72,23 @@ public final class RoleRequests {
             FAIL_FAST_LOG.warn(role, reason);
             return Future.failedFuture(new GatewayException(unavailable, reason));
         }
-        return vertx.eventBus().<JsonObject>request(address, body, delivery)
+        return send(address, body)
+                .recover(failure -> targetGone(failure) ? send(address, body) : Future.failedFuture(failure))
                 .andThen(done -> pending.decrementAndGet())
                 .recover(failure -> Future.failedFuture(GatewayException.fromBus(failure, unavailable, role)))
                 .map(Message::body);
+    }
+
+    private Future<Message<JsonObject>> send(String address, JsonObject body) {
+        return vertx.eventBus().request(address, body, delivery);
+    }
+
+    /**
+     * Whether a failure means the instance picked for the request is gone rather than that it answered or is slow:
+     * it has no handler for the address any more (it left, or its role stopped).
+     */
+    static boolean targetGone(Throwable failure) {
+        return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
     }
 
     /** How many requests wait for an answer now. */

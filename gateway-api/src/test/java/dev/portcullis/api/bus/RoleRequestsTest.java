@@ -72,4 +72,35 @@ class RoleRequestsTest {
     private static DecideRequest question() {
         return new DecideRequest("example.com", 443, "10.0.0.1", "explicit", Mode.EXPLICIT, Protocol.TCP, null);
     }
+
+    @Test
+    void onlyAnAnswerThatNobodyHandlesTheAddressCountsAsATargetThatHasGone() {
+        vertx.eventBus().<JsonObject>consumer("test.refuses", message -> message.fail(7, "refused")).completion()
+                .await();
+        Throwable noHandlers = failureOf(vertx.eventBus().request("test.nobody", new JsonObject()));
+        Throwable recipientFailure = failureOf(vertx.eventBus().request("test.refuses", new JsonObject()));
+        Throwable timeout = failureOf(vertx.eventBus().request(Addresses.POLICY_DECIDE, new JsonObject(),
+                new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(50)));
+
+        assertThat(RoleRequests.targetGone(noHandlers)).isTrue();
+        assertThat(RoleRequests.targetGone(recipientFailure)).isFalse();
+        assertThat(RoleRequests.targetGone(timeout)).isFalse();
+    }
+
+    @Test
+    void aRoleWithNoInstanceFailsAsUnavailableAfterItsOneRetryAndFreesItsPendingSlot() {
+        RoleRequests requests = new RoleRequests(vertx, "dns", ErrorCode.DNS_UNAVAILABLE, Duration.ofSeconds(5), 1);
+
+        Future<JsonObject> answer = requests.request("test.nobody", new JsonObject());
+        answer.otherwiseEmpty().await();
+
+        assertThat(answer.cause()).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("no dns role in the cluster");
+        assertThat(requests.pending()).isZero();
+    }
+
+    private static Throwable failureOf(Future<?> future) {
+        future.otherwiseEmpty().await();
+        return future.cause();
+    }
 }

@@ -10,6 +10,7 @@ import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.config.AdminSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
@@ -20,13 +21,15 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The admin HTTP API, on every node:
  * <ul>
  *   <li>{@code GET /healthz}: 200 while the node runs;</li>
  *   <li>{@code GET /readyz}: 200 when the policy and dns roles answer this node within 1 s, else 503 with
- *       {@code missing} naming the roles that did not ({@link Readiness});</li>
+ *       {@code missing} naming the roles that did not ({@link Readiness}); 503 with {@code draining} once the
+ *       node drains;</li>
  *   <li>{@code GET /api/v1/decide?host=&port=&client=}: a policy dry run ({@link DecideHandler});</li>
  *   <li>{@code GET /api/v1/policy}: the policy role's info (version, rule count, file), 503 without one;</li>
  *   <li>{@code GET /api/v1/cluster}: the live members with their node ids, roles, admin address and listeners.</li>
@@ -45,6 +48,7 @@ public final class AdminServer {
     private final MemberRegistry members;
     private final PrometheusMeterRegistry metrics;
     private final AdminToken token;
+    private final BooleanSupplier draining;
 
     /**
      * @param nodeId  this node's id, reported by {@code /healthz} and {@code /api/v1/cluster}
@@ -52,9 +56,11 @@ public final class AdminServer {
      * @param metrics what {@code /metrics} serves, in Prometheus text format
      * @param token   the bearer token every endpoint but {@code /healthz} requires, or {@code null} for none
      *                (only allowed on loopback, see {@link AdminToken#resolve})
+     * @param draining whether the node is draining, when {@code /readyz} answers 503 whatever the roles say
      */
     public AdminServer(Vertx vertx, String nodeId, MemberRegistry members, PrometheusMeterRegistry metrics,
-                       AdminToken token) {
+                       AdminToken token, BooleanSupplier draining) {
+        this.draining = draining;
         this.metrics = metrics;
         this.token = token;
         this.vertx = vertx;
@@ -84,8 +90,7 @@ public final class AdminServer {
         }
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200,
                 new JsonObject().put("status", "up").put("nodeId", nodeId)));
-        router.get("/readyz").handler(ctx -> readiness.probe().onSuccess(result ->
-                Responses.json(ctx, result.getBoolean("ready") ? 200 : 503, result.put("nodeId", nodeId))));
+        router.get("/readyz").handler(this.readiness(readiness));
         router.get("/api/v1/decide").handler(new DecideHandler(new PolicyClient(vertx)));
         router.get("/api/v1/policy").handler(this::policyInfo);
         router.get("/api/v1/cluster").handler(this::cluster);
@@ -94,6 +99,22 @@ public final class AdminServer {
         router.route().last().handler(ctx -> Responses.error(ctx, 404, "not-found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath(), null));
         return router;
+    }
+
+    /**
+     * A draining node is unready at once, without asking the roles: the load balancer must stop sending it new
+     * connections before its listeners stop accepting (README, "Drain and rolling restarts").
+     */
+    private Handler<RoutingContext> readiness(Readiness readiness) {
+        return ctx -> {
+            if (draining.getAsBoolean()) {
+                Responses.json(ctx, 503, new JsonObject().put("ready", false).put("draining", true)
+                        .put("nodeId", nodeId));
+                return;
+            }
+            readiness.probe().onSuccess(result ->
+                    Responses.json(ctx, result.getBoolean("ready") ? 200 : 503, result.put("nodeId", nodeId)));
+        };
     }
 
     private void policyInfo(RoutingContext ctx) {

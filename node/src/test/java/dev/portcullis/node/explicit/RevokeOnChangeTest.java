@@ -4,6 +4,7 @@ import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Curl;
+import dev.portcullis.node.testkit.EchoServer;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
@@ -23,8 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +80,7 @@ class RevokeOnChangeTest {
     @TempDir
     static Path dir;
 
-    private static ServerSocket echo;
+    private static EchoServer echo;
     private static Vertx vertx;
     private static TestOrigin origin;
     private static TestOrigin plain;
@@ -91,7 +90,7 @@ class RevokeOnChangeTest {
 
     @BeforeAll
     static void start() throws IOException {
-        echo = startEcho();
+        echo = EchoServer.start();
         vertx = Vertx.vertx();
         origin = TestOrigin.https(vertx, "inspected.test");
         plain = TestOrigin.http(vertx, "plain.test");
@@ -135,35 +134,9 @@ class RevokeOnChangeTest {
         }
     }
 
-    /** A TCP server on loopback that writes back every byte it reads, until the peer ends. */
-    private static ServerSocket startEcho() throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket accepted = server.accept();
-                    Thread echoing = new Thread(() -> {
-                        try (accepted) {
-                            accepted.getInputStream().transferTo(accepted.getOutputStream());
-                        } catch (IOException ended) {
-                            // the proxy closed the tunnel: ended all the same
-                        }
-                    }, "echo");
-                    echoing.setDaemon(true);
-                    echoing.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "echo-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return server;
-    }
-
     /** A CONNECT tunnel through one proxy node to the echo server under {@code host}, its 200 already read. */
     private static Socket tunnel(int node, String host) throws IOException {
-        return tunnel(node, host, echo.getLocalPort());
+        return tunnel(node, host, echo.port());
     }
 
     private static Socket tunnel(int node, String host, int port) throws IOException {

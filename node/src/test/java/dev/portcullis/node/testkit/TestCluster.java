@@ -237,7 +237,7 @@ public final class TestCluster implements AutoCloseable {
     /**
      * One node of a {@link TestCluster}: its roles and the config sections that differ from the test defaults
      * (admin on 127.0.0.1:0, explicit proxy listener on 127.0.0.1:0, no transparent listener, files in a temporary
-     * data directory).
+     * data directory, {@code proxy.drain-timeout} 0 s).
      */
     public static final class NodeSpec {
 
@@ -273,7 +273,10 @@ public final class TestCluster implements AutoCloseable {
                     .put("proxy", new JsonObject()
                             .put("explicit", new JsonObject().put("host", "127.0.0.1").put("port", 0))
                             // Off unless a test asks: the default 127.0.0.1:8443 would clash between nodes.
-                            .put("transparent", new JsonArray()));
+                            .put("transparent", new JsonArray())
+                            // A test that ends with connections still open closes them at once, not after the
+                            // default 30 s; the drain tests set their own.
+                            .put("drain-timeout", "0s"));
             sections.forEach((name, config) -> {
                 JsonObject base = tree.getJsonObject(name, new JsonObject());
                 tree.put(name, base.mergeIn(config, true));

@@ -73,11 +73,25 @@ public final class PolicyWatcher {
      * @return what changed since the last look, never {@code null}
      */
     public Change check() {
+        return look(false);
+    }
+
+    /**
+     * Reads the file again whatever its size and time say (an operator's reload, SIGHUP): a change the stamp
+     * cannot show is taken too. Bytes equal to those in force are still no change.
+     *
+     * @return what changed since the last look, never {@code null}
+     */
+    public Change reread() {
+        return look(true);
+    }
+
+    private Change look(boolean whateverTheStamp) {
         FileStamp stamp;
         byte[] content;
         try {
             stamp = FileStamp.of(path);
-            if (stamp.equals(seenStamp) && !racy(stamp)) {
+            if (!whateverTheStamp && stamp.equals(seenStamp) && !racy(stamp)) {
                 return Change.UNCHANGED;
             }
             content = Files.readAllBytes(path);

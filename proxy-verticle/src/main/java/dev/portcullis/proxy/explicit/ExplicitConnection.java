@@ -41,8 +41,7 @@ final class ExplicitConnection {
     ExplicitConnection(NetSocket socket, Stages stages, String listener) {
         this.stages = stages;
         this.listener = listener;
-        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), stages.limits(),
-                listener, Json.wireName(Mode.EXPLICIT));
+        this.connection = stages.accept(socket, listener, Json.wireName(Mode.EXPLICIT));
         this.reader = new HeadReader(connection, stages.options().getMaxRequestLine(),
                 stages.options().getMaxHeaders(), stages.options().getRequestTimeout(), false);
     }

@@ -7,6 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /** The explicit forward-proxy listener (default 127.0.0.1:3128): accepts and hands each connection on. */
 public final class ExplicitListener {
 
@@ -26,6 +29,15 @@ public final class ExplicitListener {
         return server.listen().map(NetServer::actualPort);
     }
 
+    /**
+     * Stops accepting, and leaves the connections already accepted to the drain: Vert.x's graceful shutdown unbinds
+     * at once and closes what is left only after {@code grace}, which the drain outlasts by closing them first.
+     */
+    public void stopAccepting(Duration grace) {
+        server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops accepting and closes every connection it accepted that is still open. */
     public Future<Void> close() {
         return server.close();
     }

@@ -58,8 +58,7 @@ final class TransparentConnection {
         this.stages = stages;
         this.listener = listener;
         this.boundPort = boundPort;
-        this.connection = new ClientConnection(stages.vertx(), socket, stages.accessLog(), stages.limits(),
-                listener.getName(), Json.wireName(Mode.TRANSPARENT));
+        this.connection = stages.accept(socket, listener.getName(), Json.wireName(Mode.TRANSPARENT));
     }
 
     /** Installs the peek before the first read (the connect handler runs before it, so no byte is missed). */

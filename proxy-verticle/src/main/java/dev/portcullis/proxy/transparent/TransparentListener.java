@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 /**
  * One transparent listener (default 127.0.0.1:8443 standing for port 443): accepts connections that a REDIRECT
  * or TPROXY rule sent here and hands each on.
@@ -46,6 +49,15 @@ public final class TransparentListener {
         });
     }
 
+    /**
+     * Stops accepting, and leaves the connections already accepted to the drain: Vert.x's graceful shutdown unbinds
+     * at once and closes what is left only after {@code grace}, which the drain outlasts by closing them first.
+     */
+    public void stopAccepting(Duration grace) {
+        server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops accepting and closes every connection it accepted that is still open. */
     public Future<Void> close() {
         return server.close();
     }

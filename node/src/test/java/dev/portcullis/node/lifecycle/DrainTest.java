@@ -1,0 +1,173 @@
+package dev.portcullis.node.lifecycle;
+
+import dev.portcullis.node.Node;
+import dev.portcullis.node.testkit.AccessRecords;
+import dev.portcullis.node.testkit.Curl;
+import dev.portcullis.node.testkit.EchoServer;
+import dev.portcullis.node.testkit.Poll;
+import dev.portcullis.node.testkit.TestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A proxy node told to stop drains (README, "Drain and rolling restarts"): {@code /readyz} answers 503 at once,
+ * its listener stops accepting, and a tunnel already open goes on carrying bytes until its client ends it; one
+ * still open when {@code proxy.drain-timeout} passes is closed by the gateway, with reason {@code drain} in its
+ * record. The policy node stays up throughout, as the rest of a fleet would.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DrainTest {
+
+    private static final String POLICY = """
+            version: 1
+            default: { action: deny }
+            rules:
+              - name: echo
+                hosts: [echo.test]
+                action: allow
+                inspection: splice
+                destinations: [127.0.0.1/32]
+            """;
+
+    @TempDir
+    Path dir;
+
+    private EchoServer echo;
+    private TestCluster cluster;
+
+    @BeforeEach
+    void start() throws IOException {
+        echo = EchoServer.start();
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
+        cluster = TestCluster.start(
+                TestCluster.node("policy:1,dns:1")
+                        .section("policy", new JsonObject().put("file", policy.toString()))
+                        .section("dns", new JsonObject().put("static",
+                                new JsonObject().put("echo.test", new JsonArray().add("127.0.0.1")))),
+                proxy("patient", "10m"),
+                proxy("hurried", "1s"));
+    }
+
+    private TestCluster.NodeSpec proxy(String name, String drainTimeout) {
+        return TestCluster.node("proxy:1").section("proxy", new JsonObject()
+                .put("drain-timeout", drainTimeout)
+                .put("access-log", new JsonObject().put("file", dir.resolve(name + ".log").toString())));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        echo.close();
+    }
+
+    @Test
+    void aDrainingProxyIsUnreadyRefusesNewClientsAndLetsAnOpenTunnelFinish() throws Exception {
+        Node proxy = cluster.node(1);
+        int port = cluster.listenerPort(1, "explicit");
+        assertThat(readyStatus(proxy)).isEqualTo(200);
+        try (Socket tunnel = tunnel(port)) {
+            assertThat(echoed(tunnel, "before\n")).isEqualTo("before\n");
+
+            Future<Void> closing = proxy.close();
+
+            assertThat(readyStatus(proxy)).as("/readyz once the drain began").isEqualTo(503);
+            Poll.until(Duration.ofSeconds(10), () -> refused(port), refused -> refused,
+                    "the listener refusing new connections");
+            assertThat(echoed(tunnel, "during\n")).as("the open tunnel while the node drains").isEqualTo("during\n");
+            assertThat(closing.isComplete()).as("the node waits for its open tunnel").isFalse();
+
+            tunnel.close();
+            Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
+        }
+        JsonObject record = new AccessRecords(dir.resolve("patient.log")).all().get(0);
+        assertThat(record.getString("host")).isEqualTo("echo.test");
+        assertThat(record.getString("reason")).isNotEqualTo("drain");
+        assertThat(record.getLong("bytesUp")).isEqualTo(14L);
+    }
+
+    @Test
+    void aTunnelStillOpenWhenTheDrainTimeoutPassesIsClosedWithReasonDrain() throws Exception {
+        Node proxy = cluster.node(2);
+        try (Socket tunnel = tunnel(cluster.listenerPort(2, "explicit"))) {
+            assertThat(echoed(tunnel, "hello\n")).isEqualTo("hello\n");
+
+            Future<Void> closing = proxy.close();
+
+            Poll.until(Duration.ofSeconds(10), () -> closedByGateway(tunnel), closed -> closed,
+                    "the tunnel closed by the gateway after drain-timeout");
+            Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
+        }
+        JsonObject record = new AccessRecords(dir.resolve("hurried.log")).all().get(0);
+        assertThat(record.getString("reason")).isEqualTo("drain");
+        assertThat(record.getLong("bytesDown")).as("the relay's count is kept").isEqualTo(6L);
+    }
+
+    private static int readyStatus(Node node) {
+        return Curl.direct().get("http://127.0.0.1:" + node.adminPort() + "/readyz").status();
+    }
+
+    /** Whether a new TCP connection to the listener is refused. */
+    private static boolean refused(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Socket tunnel(int proxyPort) throws IOException {
+        Socket socket = new Socket("127.0.0.1", proxyPort);
+        socket.setSoTimeout(5000);
+        socket.getOutputStream().write(("CONNECT echo.test:" + echo.port() + " HTTP/1.1\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int next = in.read();
+            assertThat(next).as("the answer to CONNECT so far: " + head).isNotNegative();
+            head.write(next);
+        }
+        assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        return socket;
+    }
+
+    private static String echoed(Socket tunnel, String text) throws IOException {
+        tunnel.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+        tunnel.getOutputStream().flush();
+        return new String(tunnel.getInputStream().readNBytes(text.length()), StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean closedByGateway(Socket tunnel) {
+        try {
+            return tunnel.getInputStream().read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+}
