@@ -4,7 +4,9 @@ import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.node.admin.AdminServer;
 import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
+import dev.portcullis.node.cluster.BusWarmUp;
 import dev.portcullis.node.cluster.ClusteredNode;
+import dev.portcullis.node.cluster.WithdrawingClusterManager;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
 import dev.portcullis.node.cluster.RegisteredEndpoint;
@@ -12,6 +14,7 @@ import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.fleet.FleetCredentials;
 import dev.portcullis.node.fleet.FleetCredentialsException;
+import dev.portcullis.node.roles.Role;
 import dev.portcullis.node.roles.RoleDeployer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,6 +49,12 @@ public final class Node {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * How long a leaving node's roles go on answering after it left the bus's routing: the other members learn of
+     * it from Hazelcast's events on the registration map, within milliseconds on a healthy cluster; a second
+     * covers a loaded one.
+     */
+    private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
     private final NodeConfig config;
     private final ClusteredNode cluster;
@@ -137,7 +146,10 @@ public final class Node {
         }
         AtomicBoolean draining = new AtomicBoolean();
         List<String> deployed = new ArrayList<>();
-        return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
+        return BusWarmUp.answerPings(vertx, cluster.nodeId())
+                .compose(answering -> BusWarmUp.pingMembers(vertx, cluster.nodeId(), cluster.liveNodes(),
+                        WARM_UP_TIMEOUT))
+                .compose(warm -> new RoleDeployer(vertx).deploy(config.roles(), config.sections()))
                 .compose(deployments -> {
                     deployed.addAll(deployments);
                     return warmUp(vertx);
@@ -268,14 +280,40 @@ public final class Node {
         return closing;
     }
 
-    /** Undeploys the roles in the reverse of their start order, each once the one before it is gone. */
+    /**
+     * Undeploys the roles in the reverse of their start order, each once the one before it is gone; the proxy
+     * first. Before the others go, the node is taken out of the bus's routing ({@link WithdrawingClusterManager})
+     * and waits {@link #LEAVE_GRACE} with its consumers still answering, so that no request routed here meanwhile
+     * is dropped unanswered.
+     */
     private Future<Void> undeployRoles() {
         Future<Void> chain = Future.succeededFuture();
+        List<Role> roles = List.copyOf(config.roles().roles());
         for (int i = deployments.size() - 1; i >= 0; i--) {
             String deployment = deployments.get(i);
+            if (roles.get(i) != Role.PROXY && i == lastNonProxy(roles)) {
+                chain = chain.transform(ignored -> leaveRouting());
+            }
             chain = chain.transform(ignored -> cluster.vertx().undeploy(deployment)
                     .onFailure(failure -> LOG.warn("undeploying {} failed: {}", deployment, failure.toString())));
         }
         return chain.otherwiseEmpty();
+    }
+
+    private static int lastNonProxy(List<Role> roles) {
+        for (int i = roles.size() - 1; i >= 0; i--) {
+            if (roles.get(i) != Role.PROXY) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Future<Void> leaveRouting() {
+        LOG.info("node {}: leaving the bus's routing; answering what still arrives for {} ms", id(),
+                LEAVE_GRACE.toMillis());
+        return cluster.manager().withdraw().otherwiseEmpty()
+                .compose(withdrawn -> Future.future(waited ->
+                        cluster.vertx().setTimer(LEAVE_GRACE.toMillis(), id -> waited.complete())));
     }
 }

@@ -10,7 +10,6 @@ import dev.portcullis.node.fleet.FleetCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 
@@ -23,7 +22,7 @@ import java.util.List;
  * @param metrics this node's Prometheus registry: Vert.x's own meters, and (through Micrometer's global registry,
  *                which it joins) the roles' meters such as {@code portcullis_connections_total}
  */
-public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, PrometheusMeterRegistry metrics) {
+public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, PrometheusMeterRegistry metrics) {
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
@@ -36,7 +35,7 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, Promet
      * (port range taken, bad interface) or the credentials cannot be loaded
      */
     public static Future<ClusteredNode> join(ClusterSettings settings, FleetCredentials credentials) {
-        HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigFactory.create(settings));
+        WithdrawingClusterManager manager = new WithdrawingClusterManager(HazelcastConfigFactory.create(settings));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
         VertxOptions options = new VertxOptions().setPreferNativeTransport(true)

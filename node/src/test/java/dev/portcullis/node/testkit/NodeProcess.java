@@ -106,6 +106,26 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGHUP, as {@code systemctl reload} would; returns at once. */
+    public void hangUp() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -HUP " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the process still runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL, as a crash would; waits until the process is gone. */
     public void kill() {
         process.destroyForcibly();
