@@ -115,10 +115,27 @@ public final class Node {
         }
         warnIfGeneratedCredentialsMeetOthers(config);
         LOG.info("event bus: mutual TLS with {}", credentials);
-        return ClusteredNode.join(config.cluster(), credentials).compose(cluster -> startOn(config, cluster, token)
-                .recover(failure -> cluster.vertx().close()
-                        .onComplete(done -> cluster.releaseMetrics())
-                        .transform(ignored -> Future.failedFuture(failure))));
+        // A promise without a context: a failed start closes the Vert.x whose event loops the start ran on, and a
+        // future bound to one of them could never deliver the failure.
+        Promise<Node> started = Promise.promise();
+        ClusteredNode.join(config.cluster(), credentials).onComplete(joined -> {
+            if (joined.failed()) {
+                started.fail(joined.cause());
+                return;
+            }
+            ClusteredNode cluster = joined.result();
+            startOn(config, cluster, token).onComplete(node -> {
+                if (node.succeeded()) {
+                    started.complete(node.result());
+                } else {
+                    cluster.vertx().close().onComplete(done -> {
+                        cluster.releaseMetrics();
+                        started.fail(node.cause());
+                    });
+                }
+            });
+        });
+        return started.future();
     }
 
     /**

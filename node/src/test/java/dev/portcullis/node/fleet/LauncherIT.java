@@ -1,7 +1,10 @@
 package dev.portcullis.node.fleet;
 
+import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.NodeProcess;
+import dev.portcullis.node.testkit.Poll;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +84,39 @@ class LauncherIT {
             assertThat(exit).isEqualTo(143);
             assertThat(node.log()).contains("stopped").doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void sighupReloadsThePolicyAtOnceAndTheNodeRunsOn() throws IOException {
+        List<Integer> ports = FreePorts.take(2);
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), ONE_RULE_POLICY.formatted("a.test"));
+        FileTime written = Files.getLastModifiedTime(policy);
+        // The periodic look comes only in an hour: only the signal can make the node read the file now.
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                isolated(ports.get(0), ports.get(1), Map.of("PORTCULLIS_POLICY_FILE", policy.toString(),
+                        "PORTCULLIS_POLICY_RELOAD_INTERVAL", "1h")), "--roles", "policy:1,dns:1")) {
+            node.awaitHttp200(ports.get(1), "/readyz", Duration.ofSeconds(60));
+            String before = policyVersion(ports.get(1));
+            // Same size and time: a change no stat can show.
+            Files.writeString(policy, ONE_RULE_POLICY.formatted("b.test"));
+            Files.setLastModifiedTime(policy, written);
+
+            node.hangUp();
+
+            String after = Poll.until(Duration.ofSeconds(20), () -> policyVersion(ports.get(1)),
+                    version -> !version.equals(before), "the policy version after SIGHUP");
+            assertThat(after).startsWith("sha256:");
+            assertThat(node.alive()).as("the node after SIGHUP").isTrue();
+            assertThat(node.log()).contains("reload requested");
+        }
+    }
+
+    private static final String ONE_RULE_POLICY = "version: 1\ndefault: { action: deny }\nrules:\n"
+            + "  - { name: one, hosts: [%s], action: allow }\n";
+
+    private static String policyVersion(int adminPort) {
+        return new JsonObject(Curl.direct().get("http://127.0.0.1:" + adminPort + "/api/v1/policy").body())
+                .getString("policyVersion");
     }
 
     @Test
