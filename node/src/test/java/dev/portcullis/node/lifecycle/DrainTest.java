@@ -6,6 +6,8 @@ import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.EchoServer;
 import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
+import dev.portcullis.node.testkit.TestOrigin;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,23 +49,32 @@ class DrainTest {
                 action: allow
                 inspection: splice
                 destinations: [127.0.0.1/32]
+              - name: plain
+                hosts: [plain.test]
+                action: allow
+                destinations: [127.0.0.1/32]
             """;
 
     @TempDir
     Path dir;
 
     private EchoServer echo;
+    private Vertx vertx;
+    private TestOrigin plain;
     private TestCluster cluster;
 
     @BeforeEach
     void start() throws IOException {
         echo = EchoServer.start();
+        vertx = Vertx.vertx();
+        plain = TestOrigin.http(vertx, "plain.test");
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         cluster = TestCluster.start(
                 TestCluster.node("policy:1,dns:1")
                         .section("policy", new JsonObject().put("file", policy.toString()))
                         .section("dns", new JsonObject().put("static",
-                                new JsonObject().put("echo.test", new JsonArray().add("127.0.0.1")))),
+                                new JsonObject().put("echo.test", new JsonArray().add("127.0.0.1"))
+                                        .put("plain.test", new JsonArray().add("127.0.0.1")))),
                 proxy("patient", "10m"),
                 proxy("hurried", "1s"));
     }
@@ -80,6 +91,42 @@ class DrainTest {
             cluster.close();
         }
         echo.close();
+        plain.close();
+        vertx.close().await();
+    }
+
+    @Test
+    void anIdleKeepAliveConnectionIsClosedWhenTheDrainBeginsNotAtItsTimeout() throws Exception {
+        Node proxy = cluster.node(1);
+        try (Socket client = new Socket("127.0.0.1", cluster.listenerPort(1, "explicit"))) {
+            client.setSoTimeout(5000);
+            String authority = "plain.test:" + plain.port();
+            client.getOutputStream().write(("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String head = readHead(client.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+            int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+            assertThat(new String(client.getInputStream().readNBytes(length), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(plain.body());
+
+            // This proxy's drain timeout is 10 minutes: only the drain itself can end the idle connection now.
+            Future<Void> closing = proxy.close();
+
+            // Well before the 10 s deadline for a next request, which would close it too.
+            Poll.until(Duration.ofSeconds(5), () -> closedByGateway(client), closed -> closed,
+                    "the idle keep-alive connection closed by the drain");
+            Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int next = in.read();
+            assertThat(next).as("the answer so far: " + head).isNotNegative();
+            head.write(next);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Test

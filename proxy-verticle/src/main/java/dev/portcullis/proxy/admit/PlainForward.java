@@ -44,6 +44,7 @@ public final class PlainForward {
             exchange.start(channel, Http1Codecs.installServer(channel, null, stages.options().getMaxRequestLine(),
                     stages.options().getMaxHeaders()));
             connection.onRevoke(exchange::revokeUpstream);
+            connection.onDrain(exchange::drain);
             exchange.onAwaitingRequest(new NextRequestDeadline(connection, stages.options().getRequestTimeout()));
             Buffer first = reader.takeHeadAndRest();
             channel.pipeline().fireChannelRead(Unpooled.wrappedBuffer(first.getBytes()));

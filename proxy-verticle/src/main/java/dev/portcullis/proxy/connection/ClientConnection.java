@@ -57,6 +57,7 @@ public final class ClientConnection {
     private Consumer<Throwable> errorListener;
     private Runnable inputShutdownListener;
     private Consumer<String> revokeListener;
+    private Runnable drainListener;
     private boolean inputShutdown;
     private String closeReason = "client closed";
     private boolean holdsSlot;
@@ -361,6 +362,22 @@ public final class ClientConnection {
      */
     public void onRevoke(Consumer<String> listener) {
         this.revokeListener = listener;
+    }
+
+    /**
+     * Says what a drain means for this connection before its timeout (README, "Drain and rolling restarts"): a
+     * keep-alive HTTP connection finishes the request in hand and closes; without a listener (a tunnel) nothing
+     * happens until the drain timeout.
+     */
+    public void onDrain(Runnable listener) {
+        this.drainListener = listener;
+    }
+
+    /** The node began to drain: tells the listener set by {@link #onDrain}, if any. */
+    public void drain() {
+        if (!finished && drainListener != null) {
+            drainListener.run();
+        }
     }
 
     /**

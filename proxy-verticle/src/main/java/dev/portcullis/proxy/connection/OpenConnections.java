@@ -43,14 +43,16 @@ public final class OpenConnections {
     }
 
     /**
-     * Waits until every open connection has finished by itself, at most {@code timeout}; then closes those left
-     * with reason {@value #DRAIN} and waits for their records. Call it once the listeners stopped accepting, on
+     * Tells every open connection that the node drains ({@link ClientConnection#drain}: a keep-alive HTTP connection
+     * closes after the request in hand), waits until each has finished, at most {@code timeout}; then closes those
+     * left with reason {@value #DRAIN} and waits for their records. Call it once the listeners stopped accepting, on
      * the instance's event loop.
      *
      * @return a future completed with how many were closed by the drain (0 when all finished in time)
      */
     public Future<Integer> drain(Vertx vertx, Duration timeout) {
         Promise<Integer> drained = Promise.promise();
+        new ArrayList<>(open).forEach(ClientConnection::drain);
         if (open.isEmpty()) {
             drained.complete(0);
             return drained.future();

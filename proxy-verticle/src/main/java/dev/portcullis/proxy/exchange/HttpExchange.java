@@ -76,6 +76,8 @@ public final class HttpExchange {
     private boolean headRequest;
     private boolean clientHttp10;
     private boolean closeClientAfterResponse;
+    /** The node drains: the request in hand is answered with {@code Connection: close}, no other is taken. */
+    private boolean draining;
     private boolean retireUpstreamAfterResponse;
     /** A 1xx response head went to the client; its empty content ends it, not the request's response. */
     private boolean interimResponse;
@@ -119,6 +121,20 @@ public final class HttpExchange {
         if (awaiting != now) {
             awaiting = now;
             awaitingListener.accept(now);
+        }
+    }
+
+    /**
+     * The node drains (README, "Drain and rolling restarts"): a connection waiting for its next request closes now,
+     * one with a request in hand answers it with {@code Connection: close} (RFC 9112 §9.6) and then closes, so a
+     * client learns to go elsewhere without a request lost. Requests it already sent after that one are not
+     * served: the close tells the client they were not processed (RFC 9112 §9.3.1).
+     */
+    public void drain() {
+        draining = true;
+        closeClientAfterResponse = true;
+        if (state == State.IDLE && awaiting && queued.isEmpty()) {
+            closeBoth();
         }
     }
 
@@ -219,7 +235,7 @@ public final class HttpExchange {
         }
         headRequest = HttpMethod.HEAD.equals(request.method());
         clientHttp10 = HttpVersion.HTTP_1_0.equals(request.protocolVersion());
-        closeClientAfterResponse = !HttpUtil.isKeepAlive(request);
+        closeClientAfterResponse = draining || !HttpUtil.isKeepAlive(request);
         retireUpstreamAfterResponse = false;
         interimResponse = false;
         state = State.ROUTING;

@@ -128,7 +128,9 @@ public final class Interception {
         Channel client = connection.channel();
         String decoded = Http1Codecs.installServer(client, "ssl", tools.maxRequestLine(), tools.maxHeaders());
         Route toServer = (request, requestRecord) -> gate.admit(request, requestRecord).map(upstreamChannel);
-        new HttpExchange(toServer, record::copy, tools.accessLog()::write).start(client, decoded);
+        HttpExchange exchange = new HttpExchange(toServer, record::copy, tools.accessLog()::write);
+        exchange.start(client, decoded);
+        connection.onDrain(exchange::drain);
         held.release();
     }
 
