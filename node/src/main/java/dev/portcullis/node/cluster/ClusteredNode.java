@@ -27,7 +27,7 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, Promet
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
-     * {@code cluster.host} and an ephemeral port, advertised as {@code cluster.host}, with mutual TLS: only
+     * {@code cluster.host} and {@code cluster.event-bus-port} (by default an ephemeral port), advertised as {@code cluster.host}, with mutual TLS: only
      * holders of a certificate from the fleet CA can send to or receive from this node's event bus
      * (docs/fleet-security.md).
      *
@@ -46,7 +46,7 @@ public record ClusteredNode(Vertx vertx, HazelcastClusterManager manager, Promet
                         .setRegistryName("portcullis-" + java.util.UUID.randomUUID()));
         credentials.applyTo(options.getEventBusOptions()
                 .setHost(settings.host())
-                .setPort(0)
+                .setPort(settings.eventBusPort())
                 .setClusterPublicHost(settings.host()));
         return Vertx.builder()
                 .with(options)
