@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Starts one node for the command line and leaves it running: writes the sample policy on a first start, prints
  * where the node listens, and registers the shutdown hook that undeploys its roles and leaves the cluster on
- * SIGTERM/SIGINT.
+ * SIGTERM/SIGINT; SIGHUP leaves it running ({@link HangupSignal}).
  */
 public final class NodeLauncher {
 
@@ -49,6 +49,7 @@ public final class NodeLauncher {
         Future<Node> starting = Node.start(config);
         // Registered before the start completes, so that a SIGTERM during start-up still leaves cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, err), "portcullis-shutdown"));
+        HangupSignal.install();
         Node node;
         try {
             node = starting.await();

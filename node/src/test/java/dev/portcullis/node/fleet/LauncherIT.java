@@ -2,6 +2,7 @@ package dev.portcullis.node.fleet;
 
 import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.NodeProcess;
+import dev.portcullis.node.testkit.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,24 @@ class LauncherIT {
             // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
             assertThat(exit).isEqualTo(143);
             assertThat(node.log()).contains("stopped").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void sighupLeavesTheNodeRunningAsASystemdReloadExpects() {
+        List<Integer> ports = FreePorts.take(2);
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                isolated(ports.get(0), ports.get(1), Map.of()), "--roles", "dns:1", "--data-dir",
+                dir.resolve("data").toString())) {
+            node.awaitHealthy(ports.get(1), Duration.ofSeconds(60));
+
+            node.signal("HUP");
+
+            // The JVM's default for SIGHUP is to exit like SIGTERM; the node's handler logs it instead.
+            Poll.until(Duration.ofSeconds(10), node::log, log -> log.contains("SIGHUP: nothing to reload by signal")
+                    || !node.isAlive(), "the SIGHUP logged (or the node gone)");
+            assertThat(node.isAlive()).as(node.log()).isTrue();
+            node.awaitHealthy(ports.get(1), Duration.ofSeconds(5));
         }
     }
 

@@ -131,6 +131,31 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the signal {@code name} ({@code "HUP"}, {@code "USR1"}) with {@code kill -NAME pid}, as a service
+     * manager would; returns once kill has delivered it.
+     */
+    public void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL, as a crash would; waits until the process is gone. */
     public void kill() {
         process.destroyForcibly();
