@@ -86,7 +86,7 @@ class KubernetesDnsDiscoveryIT {
         ca.awaitHttp200(CA, ports.get(3), "/healthz", Duration.ofSeconds(60));
         proxy.awaitHttp200(PROXY, ports.get(4), "/readyz", Duration.ofSeconds(60));
 
-        JsonArray members = Poll.until(Duration.ofSeconds(30), () -> clusterMembers(POLICY_DNS, ports.get(2)),
+        JsonArray members = Poll.until(Duration.ofSeconds(60), () -> clusterMembers(POLICY_DNS, ports.get(2)),
                 found -> found.size() == 3 && found.stream().allMatch(m -> ((JsonObject) m).getBoolean("registered")),
                 "three registered members in GET /api/v1/cluster");
         assertThat(members.stream().map(m -> ((JsonObject) m).getString("clusterHost")))
