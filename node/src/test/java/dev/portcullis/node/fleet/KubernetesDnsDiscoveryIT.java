@@ -1,5 +1,6 @@
 package dev.portcullis.node.fleet;
 
+import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.FreePorts;
 import dev.portcullis.node.testkit.NodeProcess;
@@ -101,10 +102,16 @@ class KubernetesDnsDiscoveryIT {
         assertThat(allowed.status()).as(allowed.stderr()).isEqualTo(200);
         assertThat(allowed.body()).isEqualTo(origin.body());
         assertThat(denied.connectStatus()).as(denied.stderr()).isEqualTo(403);
-        // The proxy node has no policy role: the rule names in its records came from the policy node.
-        String records = Files.readString(dir.resolve("data-proxy").resolve("access.log"));
-        assertThat(records).contains("\"host\":\"origin.test\"").contains("\"rule\":\"test-origin\"")
-                .contains("\"host\":\"elsewhere.test\"").contains("\"rule\":\"default\"");
+        // The proxy node has no policy role: the rule names in its records came from the policy node. Records are
+        // written after the answer, so they are awaited.
+        AccessRecords records = new AccessRecords(dir.resolve("data-proxy").resolve("access.log"));
+        JsonObject allowedRecord = records.awaitNext("the allowed CONNECT's record",
+                record -> "origin.test".equals(record.getString("host")), 0);
+        JsonObject deniedRecord = records.awaitNext("the denied CONNECT's record",
+                record -> "elsewhere.test".equals(record.getString("host")), 0);
+        assertThat(allowedRecord.getString("rule")).isEqualTo("test-origin");
+        assertThat(deniedRecord.getString("rule")).isEqualTo("default");
+        assertThat(deniedRecord.getString("verdict")).isEqualTo("deny");
         origin.close();
     }
 
