@@ -2,8 +2,14 @@
 # Runs a Portcullis fleet on this machine: one JVM per node, all on loopback, from the built jar.
 #
 #   deploy/local-fleet.sh start "policy:1,dns:1" "proxy:2" "proxy:2"   # one node per argument (its roles)
+#   deploy/local-fleet.sh start --overlay site.yaml "policy:1,dns:1" "proxy:1"
 #   deploy/local-fleet.sh status
+#   deploy/local-fleet.sh restart 2                                     # one node: SIGTERM, start, /healthz
 #   deploy/local-fleet.sh stop
+#
+# An overlay (--overlay FILE or OVERLAY=FILE) is a YAML file laid over every node's generated config: each node
+# runs with `--config node-N.yaml --config FILE`, later files overriding earlier ones key by key
+# (docs/configuration.md). Leave hosts and ports to the script; `restart` uses the same files, re-read.
 #
 # Node N (1-based) gets cluster port CLUSTER_BASE_PORT+N-1 and admin port ADMIN_BASE_PORT+N-1; the K-th node
 # with a proxy role gets explicit proxy port PROXY_BASE_PORT+K-1 (its proxy instances share that port). All
@@ -25,6 +31,7 @@
 #   JAVA_OPTS          JVM options per node                [-Xmx256m]
 #   START_TIMEOUT      seconds to wait for each node       [60]
 #   STOP_TIMEOUT       seconds to wait after SIGTERM       [30]
+#   OVERLAY            YAML laid over every node's config  [none; --overlay FILE sets it too]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -103,17 +110,54 @@ write_config() {
     } > "$fleet_dir/$name.yaml"
 }
 
+# The overlay of the current run (its path, kept in FLEET_DIR/overlay by `start`), or nothing.
+overlay_of_run() { cat "$fleet_dir/overlay" 2>/dev/null || true; }
+
+admin_port_of() { sed -n 's/^admin: *{ host: 127.0.0.1, port: \([0-9-]*\) }.*/\1/p' "$fleet_dir/$1.yaml"; }
+
 start_node() {
-    local name="$1"
+    local name="$1" overlay
+    overlay="$(overlay_of_run)"
+    local -a configs=(--config "$fleet_dir/$name.yaml")
+    [[ -n "$overlay" ]] && configs+=(--config "$overlay")
     # setsid: the node gets its own session, so the caller's Ctrl-C does not reach it; stop it with `stop`.
-    setsid "$java_bin" "${java_opts[@]}" -jar "$jar" --config "$fleet_dir/$name.yaml" \
-        > "$fleet_dir/$name.log" 2>&1 < /dev/null &
+    # The log is appended to, so a restarted node's earlier lines stay.
+    setsid "$java_bin" "${java_opts[@]}" -jar "$jar" "${configs[@]}" \
+        >> "$fleet_dir/$name.log" 2>&1 < /dev/null &
     echo $! > "$fleet_dir/$name.pid"
 }
 
+# Sends SIGTERM to node $1 (pid $2) and waits up to STOP_TIMEOUT for it to leave; SIGKILL after that.
+stop_node() {
+    local name="$1" pid="$2" deadline=$((SECONDS + stop_timeout))
+    kill -TERM "$pid" 2>/dev/null || true
+    while alive "$pid" && ((SECONDS < deadline)); do
+        sleep 0.2
+    done
+    if alive "$pid"; then
+        echo "local-fleet: $name (pid $pid) did not stop within ${stop_timeout}s of SIGTERM; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    else
+        echo "local-fleet: $name (pid $pid) stopped"
+    fi
+}
+
 cmd_start() {
+    local overlay="${OVERLAY:-}"
+    if [[ "${1:-}" == "--overlay" ]]; then
+        (($# >= 2)) || usage
+        overlay="$2"
+        shift 2
+    elif [[ "${1:-}" == --overlay=* ]]; then
+        overlay="${1#--overlay=}"
+        shift
+    fi
     (($# > 0)) || usage
     [[ -f "$jar" ]] || die "no jar at $jar (build it: mvn -B -o -pl node -am package -DskipTests)"
+    if [[ -n "$overlay" ]]; then
+        [[ -f "$overlay" ]] || die "no overlay file $overlay"
+        overlay="$(cd "$(dirname "$overlay")" && pwd)/$(basename "$overlay")"
+    fi
     command -v curl > /dev/null || die "curl is needed to wait for the nodes"
     local name pid
     for name in $(nodes); do
@@ -121,7 +165,8 @@ cmd_start() {
         alive "$pid" && die "a fleet is already running in $fleet_dir ($name, pid $pid); stop it first"
     done
     mkdir -p "$fleet_dir/data"
-    rm -f "$fleet_dir"/node-*.yaml "$fleet_dir"/node-*.pid
+    rm -f "$fleet_dir"/node-*.yaml "$fleet_dir"/node-*.pid "$fleet_dir"/node-*.log "$fleet_dir/overlay"
+    [[ -n "$overlay" ]] && echo "$overlay" > "$fleet_dir/overlay"
     # One fleet CA and node certificate for all nodes (all on 127.0.0.1); an existing set is kept.
     "$java_bin" "${java_opts[@]}" -jar "$jar" --init-fleet "$fleet_dir/fleet" > "$fleet_dir/init-fleet.log" 2>&1 \
         || { cat "$fleet_dir/init-fleet.log" >&2; die "cannot write fleet credentials into $fleet_dir/fleet"; }
@@ -170,6 +215,7 @@ cmd_start() {
         printf '\n'
     done
     echo "  policy  ${POLICY:-$fleet_dir/data/policy.yaml}"
+    [[ -n "$overlay" ]] && echo "  overlay $overlay (laid over every node-N.yaml)"
     echo "  fleet   $fleet_dir/fleet (event-bus mTLS: ca.pem, node.pem; keys ca.key, node.key are 0600)"
     echo "  logs    $fleet_dir/node-N.log, access logs $fleet_dir/node-N-access.log"
     if ((proxies > 0)); then
@@ -188,19 +234,10 @@ cmd_stop() {
         fi
         rm -f "$fleet_dir/$name.pid"
     done
-    local deadline=$((SECONDS + stop_timeout)) entry
+    local entry
+    # All got SIGTERM above; stop_node sends it again (harmless) and waits for each in turn.
     for entry in "${waiting[@]+"${waiting[@]}"}"; do
-        name="${entry%%:*}"
-        pid="${entry##*:}"
-        while alive "$pid" && ((SECONDS < deadline)); do
-            sleep 0.2
-        done
-        if alive "$pid"; then
-            echo "local-fleet: $name (pid $pid) did not stop within ${stop_timeout}s of SIGTERM; killing it" >&2
-            kill -KILL "$pid" 2>/dev/null || true
-        else
-            echo "local-fleet: $name (pid $pid) stopped"
-        fi
+        stop_node "${entry%%:*}" "${entry##*:}"
         stopped=$((stopped + 1))
     done
     ((stopped > 0)) || echo "local-fleet: nothing running in $fleet_dir"
@@ -211,7 +248,7 @@ cmd_status() {
     for name in $(nodes); do
         any=1
         pid="$(pid_of "$name")"
-        admin="$(sed -n 's/^admin: *{ host: 127.0.0.1, port: \([0-9-]*\) }.*/\1/p' "$fleet_dir/$name.yaml")"
+        admin="$(admin_port_of "$name")"
         if ! alive "$pid"; then
             printf '  %-7s down\n' "$name"
             down=1
@@ -229,8 +266,23 @@ cmd_status() {
     return "$down"
 }
 
+cmd_restart() {
+    (($# == 1)) && [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage
+    local name="node-$1" pid
+    [[ -f "$fleet_dir/$name.yaml" ]] || die "no $name in $fleet_dir (nodes: $(nodes | tr '\n' ' '))"
+    [[ -f "$jar" ]] || die "no jar at $jar"
+    pid="$(pid_of "$name")"
+    if alive "$pid"; then
+        stop_node "$name" "$pid"
+    fi
+    start_node "$name"
+    await_healthy "$name" "$(pid_of "$name")" "$(admin_port_of "$name")" || exit 1
+    echo "local-fleet: $name restarted, pid $(pid_of "$name"), admin http://127.0.0.1:$(admin_port_of "$name")"
+}
+
 case "${1:-}" in
     start) shift; cmd_start "$@" ;;
+    restart) shift; cmd_restart "$@" ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
     *) usage ;;

@@ -10,6 +10,7 @@ import dev.portcullis.node.cluster.WithdrawingClusterManager;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
 import dev.portcullis.node.cluster.RegisteredEndpoint;
+import dev.portcullis.node.config.ClusterSettings;
 import dev.portcullis.node.config.ConfigException;
 import dev.portcullis.node.config.NodeConfig;
 import dev.portcullis.node.fleet.FleetCredentials;
@@ -144,7 +145,9 @@ public final class Node {
      */
     private static void warnIfGeneratedCredentialsMeetOthers(NodeConfig config) {
         String self = config.cluster().host() + ":" + config.cluster().port();
-        if (config.cluster().tls().generated() && config.cluster().members().stream().anyMatch(m -> !m.equals(self))) {
+        boolean others = config.cluster().discovery() == ClusterSettings.Discovery.KUBERNETES_DNS
+                || config.cluster().members().stream().anyMatch(m -> !m.equals(self));
+        if (config.cluster().tls().generated() && others) {
             LOG.warn("cluster.tls is not set: this node uses the fleet CA generated in {}; members with another "
                     + "data directory cannot talk to it until every member is configured with the same fleet CA "
                     + "(cluster.tls; see docs/fleet-security.md)",

@@ -85,8 +85,10 @@ public final class AdminServer {
         Readiness readiness = new Readiness(vertx, Duration.ofMillis(Readiness.DEFAULT_TIMEOUT_MS));
         if (token != null) {
             // First, so that no endpoint (the 404 for unknown paths included) answers before the token is checked;
-            // /healthz stays open for liveness probes, it tells nothing but "up" and the node id.
-            router.route().order(-1).handler(new BearerAuth(token, Set.of("/healthz")));
+            // /healthz and /readyz stay open for the kubelet's probes, which cannot carry a secret: /healthz tells
+            // nothing but "up" and the node id, /readyz without the token only whether the node is ready and which
+            // roles it misses (deploy/k8s/).
+            router.route().order(-1).handler(new BearerAuth(token, Set.of("/healthz", "/readyz")));
         }
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200,
                 new JsonObject().put("status", "up").put("nodeId", nodeId)));
@@ -108,12 +110,16 @@ public final class AdminServer {
     private Handler<RoutingContext> readiness(Readiness readiness) {
         return ctx -> {
             if (draining.getAsBoolean()) {
-                Responses.json(ctx, 503, new JsonObject().put("ready", false).put("draining", true)
-                        .put("nodeId", nodeId));
+                Responses.json(ctx, 503, new JsonObject().put("ready", false).put("draining", true));
                 return;
             }
-            readiness.probe().onSuccess(result ->
-                    Responses.json(ctx, result.getBoolean("ready") ? 200 : 503, result.put("nodeId", nodeId)));
+            readiness.probe().onSuccess(result -> {
+                int status = result.getBoolean("ready") ? 200 : 503;
+                // Without the token (a probe cannot carry one) only whether it is ready and what is missing.
+                Responses.json(ctx, status, BearerAuth.authorized(ctx) ? result.put("nodeId", nodeId)
+                        : new JsonObject().put("ready", result.getBoolean("ready"))
+                        .put("missing", result.getValue("missing")));
+            });
         };
     }
 

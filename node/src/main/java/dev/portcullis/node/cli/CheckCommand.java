@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code check}: what a start would refuse, without starting or writing anything (like {@code nginx -t}). The
@@ -62,8 +63,9 @@ final class CheckCommand implements Callable<Integer> {
             return refuse(err, missing.get(0) + " (the ca role cannot start)");
         }
         out.println("portcullis: " + ca.describe());
-        out.println("portcullis: ok: config " + (effective.configFile() == null ? "none (built-in defaults)"
-                : effective.configFile()) + "; roles " + config.roles() + "; " + policy);
+        out.println("portcullis: ok: config " + (effective.configFiles().isEmpty() ? "none (built-in defaults)"
+                : effective.configFiles().stream().map(Path::toString).collect(Collectors.joining(" + ")))
+                + "; roles " + config.roles() + "; " + policy);
         out.flush();
         return 0;
     }

@@ -11,6 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The options that say which configuration a command works on, shared by every command as a picocli mixin.
@@ -22,14 +24,17 @@ public final class ConfigOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    private Path configFile;
+    private final List<Path> configFiles = new ArrayList<>();
     private RoleCounts roles;
     private Path dataDir;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML configuration (default: none, built-in defaults)")
-    void setConfigFile(String value) {
-        configFile = path("--config", value);
+            description = {"YAML configuration (default: none, built-in defaults); may be given several times:",
+                    "later files override earlier ones key by key (e.g. a site overlay on a generated file)"})
+    void setConfigFiles(List<String> values) {
+        // picocli calls this with all values given so far, once per occurrence.
+        configFiles.clear();
+        values.forEach(value -> configFiles.add(path("--config", value)));
     }
 
     @Option(names = "--roles", paramLabel = "ROLES",
@@ -50,9 +55,9 @@ public final class ConfigOptions {
         dataDir = path("--data-dir", value);
     }
 
-    /** The YAML file, or {@code null} for none. */
-    public Path configFile() {
-        return configFile;
+    /** The YAML files in the order they apply (later ones override earlier ones); empty for none. */
+    public List<Path> configFiles() {
+        return List.copyOf(configFiles);
     }
 
     /** The roles to run, or {@code null} to take them from the configuration. */
@@ -67,12 +72,13 @@ public final class ConfigOptions {
 
     /**
      * These options, each one not given here taken from {@code outer}: {@code --config x check} and
-     * {@code check --config x} mean the same.
+     * {@code check --config x} mean the same. Files given on both sides apply in command-line order (outer first).
      */
     ConfigOptions orElse(ConfigOptions outer) {
         ConfigOptions merged = new ConfigOptions();
         merged.command = command;
-        merged.configFile = configFile != null ? configFile : outer.configFile;
+        merged.configFiles.addAll(outer.configFiles);
+        merged.configFiles.addAll(configFiles);
         merged.roles = roles != null ? roles : outer.roles;
         merged.dataDir = dataDir != null ? dataDir : outer.dataDir;
         return merged;
@@ -88,7 +94,7 @@ public final class ConfigOptions {
         Vertx loader = Vertx.vertx();
         LoadedConfig loaded;
         try {
-            loaded = ConfigLoader.load(loader, configFile).await();
+            loaded = ConfigLoader.loadFiles(loader, configFiles).await();
         } finally {
             loader.close().await();
         }

@@ -26,7 +26,7 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
-     * {@code cluster.host} and an ephemeral port, advertised as {@code cluster.host}, with mutual TLS: only
+     * {@code cluster.host} and {@code cluster.event-bus-port} (by default an ephemeral port), advertised as {@code cluster.host}, with mutual TLS: only
      * holders of a certificate from the fleet CA can send to or receive from this node's event bus
      * (docs/fleet-security.md).
      *
@@ -45,7 +45,7 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
                         .setRegistryName("portcullis-" + java.util.UUID.randomUUID()));
         credentials.applyTo(options.getEventBusOptions()
                 .setHost(settings.host())
-                .setPort(0)
+                .setPort(settings.eventBusPort())
                 .setClusterPublicHost(settings.host()));
         return Vertx.builder()
                 .with(options)

@@ -49,7 +49,7 @@ class AdminAuthTest {
     }
 
     @ParameterizedTest(name = "GET {0} without a token is 401 with a Bearer challenge")
-    @ValueSource(strings = {"/api/v1/cluster", "/api/v1/decide?host=a.test&port=443&client=127.0.0.1", "/readyz",
+    @ValueSource(strings = {"/api/v1/cluster", "/api/v1/decide?host=a.test&port=443&client=127.0.0.1",
             "/metrics", "/ca.pem", "/no-such-endpoint"})
     void everyEndpointButHealthzRefusesARequestWithoutTheToken(String path) throws Exception {
         HttpResponse<String> answer = get(path, null);
@@ -83,6 +83,18 @@ class AdminAuthTest {
     @Test
     void healthzStaysOpenForLivenessProbes() throws Exception {
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void readyzWithoutATokenTellsOnlyReadinessForTheKubeletsProbe() throws Exception {
+        HttpResponse<String> open = get("/readyz", null);
+        HttpResponse<String> full = get("/readyz", "Bearer " + TOKEN);
+        HttpResponse<String> wrong = get("/readyz", "Bearer " + TOKEN + "x");
+
+        assertThat(open.statusCode()).isEqualTo(full.statusCode()).isIn(200, 503);
+        assertThat(new JsonObject(open.body()).fieldNames()).containsExactlyInAnyOrder("ready", "missing");
+        assertThat(new JsonObject(wrong.body()).fieldNames()).containsExactlyInAnyOrder("ready", "missing");
+        assertThat(new JsonObject(full.body()).fieldNames()).contains("ready", "missing", "nodeId", "policy");
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {

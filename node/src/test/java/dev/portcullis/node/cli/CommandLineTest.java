@@ -12,6 +12,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,19 +29,19 @@ class CommandLineTest {
             new PrintWriter(err, true));
 
     /** What the root command was given, in one comparable value. */
-    record Given(Path config, RoleCounts roles, Path dataDir, boolean exportCa, Path initFleet) {
+    record Given(List<Path> configs, RoleCounts roles, Path dataDir, boolean exportCa, Path initFleet) {
     }
 
     private Given given() {
         ConfigOptions options = root.options();
-        return new Given(options.configFile(), options.roles(), options.dataDir(), root.exportCa(), root.initFleet());
+        return new Given(options.configFiles(), options.roles(), options.dataDir(), root.exportCa(), root.initFleet());
     }
 
     @Test
     void noArgumentsLeaveEverythingToTheConfiguration() {
         ParseResult parsed = commandLine.parseArgs();
 
-        assertThat(given()).isEqualTo(new Given(null, null, null, false, null));
+        assertThat(given()).isEqualTo(new Given(List.of(), null, null, false, null));
         assertThat(parsed.subcommand()).as("no subcommand: start a node").isNull();
     }
 
@@ -48,16 +49,19 @@ class CommandLineTest {
         return Stream.of(
                 arguments("all options with separate values",
                         new String[] {"--config", "n.yaml", "--roles", "proxy:2", "--data-dir", "/tmp/d"},
-                        new Given(Path.of("n.yaml"), RoleCounts.parse("proxy:2"), Path.of("/tmp/d"), false, null)),
+                        new Given(List.of(Path.of("n.yaml")), RoleCounts.parse("proxy:2"), Path.of("/tmp/d"), false, null)),
                 arguments("options written with equals signs",
                         new String[] {"--config=n.yaml", "--roles=policy:1,dns:1"},
-                        new Given(Path.of("n.yaml"), RoleCounts.parse("policy:1,dns:1"), null, false, null)),
+                        new Given(List.of(Path.of("n.yaml")), RoleCounts.parse("policy:1,dns:1"), null, false, null)),
                 arguments("export the CA certificate with a data directory",
                         new String[] {"--export-ca", "--data-dir", "/tmp/d"},
-                        new Given(null, null, Path.of("/tmp/d"), true, null)),
+                        new Given(List.of(), null, Path.of("/tmp/d"), true, null)),
                 arguments("init a fleet directory with a configuration",
                         new String[] {"--config", "member.yaml", "--init-fleet", "/etc/fleet"},
-                        new Given(Path.of("member.yaml"), null, null, false, Path.of("/etc/fleet"))));
+                        new Given(List.of(Path.of("member.yaml")), null, null, false, Path.of("/etc/fleet"))),
+                arguments("several configuration files in the order given",
+                        new String[] {"--config", "base.yaml", "--config=overlay.yaml"},
+                        new Given(List.of(Path.of("base.yaml"), Path.of("overlay.yaml")), null, null, false, null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +77,7 @@ class CommandLineTest {
         ParseResult parsed = commandLine.parseArgs("check", "--config", "n.yaml", "--roles=policy:1");
 
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("check");
-        assertThat(parsed.subcommand().matchedOptionValue("--config", "")).isEqualTo("n.yaml");
+        assertThat(parsed.subcommand().matchedOptionValue("--config", List.of())).isEqualTo(List.of("n.yaml"));
         assertThat(parsed.subcommand().matchedOptionValue("--roles", "")).isEqualTo("policy:1");
     }
 
@@ -94,8 +98,8 @@ class CommandLineTest {
                 arguments("an option followed by another option", new String[] {"--roles", "--help"},
                         "Expected parameter for option '--roles' but found '--help'"),
                 arguments("an empty value after equals", new String[] {"--data-dir="}, "--data-dir needs a value"),
-                arguments("an option given twice", new String[] {"--config", "a", "--config", "b"},
-                        "option '--config' (FILE) should be specified only once"),
+                arguments("an option given twice", new String[] {"--roles", "proxy:1", "--roles", "dns:1"},
+                        "option '--roles' (ROLES) should be specified only once"),
                 arguments("an unknown role", new String[] {"--roles", "proxy:2,cache:1"},
                         "--roles: unknown role 'cache'"),
                 arguments("a bad role count", new String[] {"--roles", "proxy:0"},

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,40 @@ class ConfigLoaderTest {
 
         assertThat(ConfigLoader.load(vertx, file, Map.of()).await().validate())
                 .isEqualTo(NodeConfig.fromJson(new JsonObject()));
+    }
+
+    @Test
+    void laterFilesOverrideEarlierOnesKeyByKeyAndListsWhole(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path base = Files.writeString(dir.resolve("base.yaml"), """
+                admin: { host: 127.0.0.1, port: 9191 }
+                dns: { servers: [192.0.2.1, 192.0.2.2], timeout: 3s }
+                """);
+        Path overlay = Files.writeString(dir.resolve("overlay.yaml"), """
+                admin: { port: 9300 }
+                dns: { servers: [192.0.2.9] }
+                """);
+
+        NodeConfig config = ConfigLoader.loadFiles(vertx, List.of(base, overlay), Map.of()).await().validate();
+
+        assertThat(config.admin().host()).isEqualTo("127.0.0.1");
+        assertThat(config.admin().port()).isEqualTo(9300);
+        assertThat(config.dns().getJsonArray("servers")).isEqualTo(new JsonArray().add("192.0.2.9"));
+        assertThat(config.dns().getString("timeout")).isEqualTo("3s");
+    }
+
+    @Test
+    void aBadValueIsNamedWithTheFileThatSetItLast(Vertx vertx, @TempDir Path dir) throws Exception {
+        Path base = Files.writeString(dir.resolve("base.yaml"), "admin: { port: 9191 }\n");
+        Path overlay = Files.writeString(dir.resolve("overlay.yaml"), "proxy: { idle-timout: 1s }\n");
+        Path second = Files.writeString(dir.resolve("second.yaml"), "admin: { port: 70000 }\n");
+
+        assertThatThrownBy(() -> ConfigLoader.loadFiles(vertx, List.of(base, overlay), Map.of()).await().validate())
+                .hasMessageStartingWith(overlay + ": proxy.idle-timout: unknown key");
+        assertThatThrownBy(() -> ConfigLoader.loadFiles(vertx, List.of(base, second), Map.of()).await().validate())
+                .hasMessageStartingWith(second + ": admin.port must be");
+        assertThatThrownBy(() -> ConfigLoader.loadFiles(vertx, List.of(second, base), Map.of("PORTCULLIS_ADMIN_PORT",
+                "70001")).await().validate())
+                .hasMessageStartingWith("PORTCULLIS_ADMIN_PORT: admin.port must be");
     }
 
     @Test

@@ -63,6 +63,19 @@ class NodeConfigTest {
     }
 
     @Test
+    void kubernetesDnsDiscoveryNeedsOnlyTheServiceNameAndKeepsNoMemberList() {
+        NodeConfig config = NodeConfig.fromJson(new JsonObject().put("cluster", new JsonObject()
+                .put("discovery", "kubernetes-dns").put("service-dns", "portcullis-hz.portcullis.svc.cluster.local")
+                .put("event-bus-port", 5801)));
+
+        assertThat(config.cluster().discovery()).isEqualTo(ClusterSettings.Discovery.KUBERNETES_DNS);
+        assertThat(config.cluster().serviceDns()).isEqualTo("portcullis-hz.portcullis.svc.cluster.local");
+        assertThat(config.cluster().serviceDnsTimeout()).isEqualTo(ClusterSettings.DEFAULT_SERVICE_DNS_TIMEOUT);
+        assertThat(config.cluster().eventBusPort()).isEqualTo(5801);
+        assertThat(config.cluster().members()).isEmpty();
+    }
+
+    @Test
     void clusterMembersMayBeOneCommaSeparatedString() {
         NodeConfig config = NodeConfig.fromJson(new JsonObject()
                 .put("cluster", new JsonObject().put("members", "10.0.0.1:5701, 10.0.0.2:5701")));
@@ -120,7 +133,35 @@ class NodeConfigTest {
                 arguments("a passphrase in the YAML is not a setting", tls(new JsonObject().put("keystore", "/p")
                         .put("passphrase", "hunter2").put("trust-file", "/t")), "cluster.tls.passphrase: unknown key"),
                 arguments("a ca key file without its certificate", tree("ca", "key-file", "/k"),
-                        "ca.key-file and cert-file must be set together"));
+                        "ca.key-file and cert-file must be set together"),
+                arguments("a discovery nobody implements", tree("cluster", "discovery", "multicast"),
+                        "cluster.discovery must be one of members, kubernetes-dns, was 'multicast'"),
+                arguments("kubernetes-dns without a service name", tree("cluster", "discovery", "kubernetes-dns"),
+                        "cluster.service-dns is required with cluster.discovery: kubernetes-dns"),
+                arguments("kubernetes-dns with a member list besides", cluster(new JsonObject()
+                                .put("discovery", "kubernetes-dns").put("service-dns", "hz.portcullis.svc")
+                                .put("members", new JsonArray().add("10.0.0.1:5701"))),
+                        "cluster.members must not be set with cluster.discovery: kubernetes-dns"),
+                arguments("kubernetes-dns with an address for a name", cluster(new JsonObject()
+                                .put("discovery", "kubernetes-dns").put("service-dns", "10.0.0.1")),
+                        "cluster.service-dns must be a DNS name listing the members, was the address '10.0.0.1'"),
+                arguments("kubernetes-dns with a name that is not one", cluster(new JsonObject()
+                                .put("discovery", "kubernetes-dns").put("service-dns", "hz svc")),
+                        "cluster.service-dns must be a DNS name, was 'hz svc'"),
+                arguments("a lookup timeout Hazelcast cannot express", cluster(new JsonObject()
+                                .put("discovery", "kubernetes-dns").put("service-dns", "hz.portcullis.svc")
+                                .put("service-dns-timeout", "1500ms")),
+                        "cluster.service-dns-timeout must be a positive whole number of seconds, was 1500ms"),
+                arguments("a service name with the member list", tree("cluster", "service-dns", "hz.portcullis.svc"),
+                        "cluster.service-dns is only read with cluster.discovery: kubernetes-dns"),
+                arguments("an event-bus port out of range", tree("cluster", "event-bus-port", 70000),
+                        "cluster.event-bus-port must be 0-65535 (0 picks a free port), was 70000"),
+                arguments("an event-bus port among the Hazelcast ports", tree("cluster", "event-bus-port", 5705),
+                        "cluster.event-bus-port 5705 clashes with the Hazelcast ports 5701-5710"));
+    }
+
+    private static JsonObject cluster(JsonObject cluster) {
+        return new JsonObject().put("cluster", cluster);
     }
 
     static Stream<Arguments> typos() {

@@ -101,12 +101,12 @@ class LauncherIT {
             Files.writeString(policy, ONE_RULE_POLICY.formatted("b.test"));
             Files.setLastModifiedTime(policy, written);
 
-            node.hangUp();
+            node.signal("HUP");
 
             String after = Poll.until(Duration.ofSeconds(20), () -> policyVersion(ports.get(1)),
                     version -> !version.equals(before), "the policy version after SIGHUP");
             assertThat(after).startsWith("sha256:");
-            assertThat(node.alive()).as("the node after SIGHUP").isTrue();
+            assertThat(node.isAlive()).as("the node after SIGHUP").isTrue();
             assertThat(node.log()).contains("reload requested");
         }
     }

@@ -51,7 +51,22 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(Path jar, Path workDir, Path log, java.util.Map<String, String> env,
                                     String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+        return start(jar, workDir, log, env, List.of(), args);
+    }
+
+    /**
+     * Starts {@code java -Xmx256m jvmOptions... -jar jar args...} in {@code workDir}, output appended to
+     * {@code log}.
+     *
+     * @param env        extra environment variables (e.g. {@code PORTCULLIS_ROLES}), may be empty
+     * @param jvmOptions options for the JVM itself, before {@code -jar} (e.g. {@code -Djdk.net.hosts.file=...}),
+     *                   may be empty
+     */
+    public static NodeProcess start(Path jar, Path workDir, Path log, java.util.Map<String, String> env,
+                                    List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
@@ -76,7 +91,17 @@ public final class NodeProcess implements AutoCloseable {
      * @throws AssertionError with the end of the log when it does not within {@code timeout} or the process exits
      */
     public void awaitHttp200(int adminPort, String path, Duration timeout) {
-        URI uri = URI.create("http://127.0.0.1:" + adminPort + path);
+        awaitHttp200("127.0.0.1", adminPort, path, timeout);
+    }
+
+    /**
+     * Waits until {@code GET http://adminHost:adminPort/path} answers 200, for a node whose admin API is bound to
+     * another address than 127.0.0.1.
+     *
+     * @throws AssertionError with the end of the log when it does not within {@code timeout} or the process exits
+     */
+    public void awaitHttp200(String adminHost, int adminPort, String path, Duration timeout) {
+        URI uri = URI.create("http://" + adminHost + ":" + adminPort + path);
         try {
             Poll.until(timeout, () -> {
                 if (!process.isAlive()) {
@@ -106,12 +131,17 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** SIGHUP, as {@code systemctl reload} would; returns at once. */
-    public void hangUp() {
+    /**
+     * Sends the signal {@code name} ({@code "HUP"}, {@code "USR1"}) with {@code kill -NAME pid}, as a service
+     * manager would; returns once kill has delivered it.
+     */
+    public void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new AssertionError("kill -HUP " + process.pid() + " failed");
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -122,7 +152,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /** Whether the process still runs. */
-    public boolean alive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

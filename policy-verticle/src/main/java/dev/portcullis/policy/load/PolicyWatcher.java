@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Reads one policy file and tells, each time it is asked, whether it changed. It looks at size and modification
- * time first and reads the bytes only when those moved; it parses only when the bytes' hash moved. Each broken
+ * Reads one policy file and tells, each time it is asked, whether it changed. It looks at a {@link FileStamp}
+ * (size, modification time, and which file the name resolves to, so that a ConfigMap's atomic swap counts) first
+ * and reads the bytes only when it moved; it parses only when the bytes' hash moved. Each broken
  * or missing state is reported once, not at every look.
  *
  * <p>Blocking and not thread-safe: call it off the event loop, one call at a time.
