@@ -86,7 +86,7 @@ public final class ProxyOptions {
             .string("upstream-ca-file")
             .duration("ca-timeout")
             .integer("leaf-cache-size")
-            .section("access-log", ConfigSchema.builder().string("file").build())
+            .section("access-log", AccessLogOptions.SCHEMA)
             .section("limits", LimitOptions.SCHEMA)
             .build();
 
@@ -106,7 +106,7 @@ public final class ProxyOptions {
     private int h2MaxConcurrentStreams = DEFAULT_H2_MAX_CONCURRENT_STREAMS;
     private int decisionCacheSize = DEFAULT_DECISION_CACHE_SIZE;
     private boolean revokeOnChange;
-    private String accessLogFile;
+    private AccessLogOptions accessLog = new AccessLogOptions();
     private String upstreamCaFile;
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
     private int leafCacheSize = DEFAULT_LEAF_CACHE_SIZE;
@@ -150,7 +150,7 @@ public final class ProxyOptions {
             setH2MaxConcurrentStreams(config.integer("h2-max-concurrent-streams", DEFAULT_H2_MAX_CONCURRENT_STREAMS));
             setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
             setRevokeOnChange(config.bool("revoke-on-change", false));
-            setAccessLogFile(config.section("access-log").string("file", null));
+            setAccessLog(new AccessLogOptions(config.section("access-log")));
             setUpstreamCaFile(config.string("upstream-ca-file", null));
             setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
             setLeafCacheSize(config.integer("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
@@ -177,9 +177,7 @@ public final class ProxyOptions {
                 .put("h2-max-concurrent-streams", h2MaxConcurrentStreams)
                 .put("decision-cache-size", decisionCacheSize)
                 .put("revoke-on-change", revokeOnChange);
-        if (accessLogFile != null) {
-            json.put("access-log", new JsonObject().put("file", accessLogFile));
-        }
+        json.put("access-log", accessLog.toJson());
         if (upstreamCaFile != null) {
             json.put("upstream-ca-file", upstreamCaFile);
         }
@@ -353,13 +351,23 @@ public final class ProxyOptions {
         return this;
     }
 
-    /** The file that gets one JSON line per connection, or {@code null} for the log only. */
+    /** Where the access records go, and how the file rolls. */
+    public AccessLogOptions getAccessLog() {
+        return accessLog;
+    }
+
+    public ProxyOptions setAccessLog(AccessLogOptions accessLog) {
+        this.accessLog = new AccessLogOptions(accessLog);
+        return this;
+    }
+
+    /** The file that gets one JSON line per record, or {@code null} for none ({@link #getAccessLog()}). */
     public String getAccessLogFile() {
-        return accessLogFile;
+        return accessLog.getFile();
     }
 
     public ProxyOptions setAccessLogFile(String accessLogFile) {
-        this.accessLogFile = accessLogFile == null || accessLogFile.isBlank() ? null : accessLogFile;
+        accessLog.setFile(accessLogFile);
         return this;
     }
 

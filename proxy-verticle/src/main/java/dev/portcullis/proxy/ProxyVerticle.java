@@ -66,7 +66,7 @@ public class ProxyVerticle extends VerticleBase {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture("invalid proxy configuration: " + e.getMessage());
         }
-        return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLogFile()))
+        return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLog()))
                 .compose(log -> {
                     accessLog = log;
                     return startListener(options);
@@ -157,10 +157,11 @@ public class ProxyVerticle extends VerticleBase {
             closing.add(explicit.close());
         }
         transparent.forEach(listener -> closing.add(listener.close()));
-        return Future.join(closing).onComplete(done -> {
-            if (accessLog != null) {
-                accessLog.close();
-            }
-        });
+        // Closing the log writes what is still queued: blocking, so not on the event loop.
+        return Future.join(closing).eventually(() -> accessLog == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    accessLog.close();
+                    return null;
+                }));
     }
 }
