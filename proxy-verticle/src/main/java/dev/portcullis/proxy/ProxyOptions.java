@@ -4,6 +4,7 @@ import dev.portcullis.api.config.ConfigSchema;
 import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
 import dev.portcullis.api.config.InvalidConfigException;
+import dev.portcullis.proxy.metrics.RuleTags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -88,6 +89,7 @@ public final class ProxyOptions {
             .integer("leaf-cache-size")
             .section("access-log", AccessLogOptions.SCHEMA)
             .section("limits", LimitOptions.SCHEMA)
+            .section("metrics", ConfigSchema.builder().integer("max-rule-tags").build())
             .build();
 
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
@@ -111,6 +113,7 @@ public final class ProxyOptions {
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
     private int leafCacheSize = DEFAULT_LEAF_CACHE_SIZE;
     private LimitOptions limits = new LimitOptions();
+    private int maxRuleTags = RuleTags.DEFAULT_MAX;
 
     public ProxyOptions() {
     }
@@ -155,6 +158,7 @@ public final class ProxyOptions {
             setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
             setLeafCacheSize(config.integer("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
             setLimits(new LimitOptions(config.section("limits")));
+            setMaxRuleTags(config.section("metrics").integer("max-rule-tags", RuleTags.DEFAULT_MAX));
         } catch (IllegalArgumentException e) {
             throw config.invalid(e);
         }
@@ -182,7 +186,8 @@ public final class ProxyOptions {
             json.put("upstream-ca-file", upstreamCaFile);
         }
         json.put("ca-timeout", Durations.format(caTimeout)).put("leaf-cache-size", leafCacheSize)
-                .put("limits", limits.toJson());
+                .put("limits", limits.toJson())
+                .put("metrics", new JsonObject().put("max-rule-tags", maxRuleTags));
         return json;
     }
 
@@ -415,6 +420,19 @@ public final class ProxyOptions {
 
     public ProxyOptions setLimits(LimitOptions limits) {
         this.limits = new LimitOptions(limits.toJson());
+        return this;
+    }
+
+    /**
+     * How many distinct rule names {@code portcullis_rule_decisions_total} tags before it counts the rest as
+     * {@code other} ({@link RuleTags}).
+     */
+    public int getMaxRuleTags() {
+        return maxRuleTags;
+    }
+
+    public ProxyOptions setMaxRuleTags(int maxRuleTags) {
+        this.maxRuleTags = atLeast("metrics.max-rule-tags", maxRuleTags, 0);
         return this;
     }
 

@@ -19,6 +19,7 @@ import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.intercept.LeafMinter;
 import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
+import dev.portcullis.proxy.metrics.RuleTags;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.revoke.RevokeOnChange;
 import dev.portcullis.proxy.transparent.TransparentListener;
@@ -66,6 +67,7 @@ public class ProxyVerticle extends VerticleBase {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture("invalid proxy configuration: " + e.getMessage());
         }
+        RuleTags.setMax(options.getMaxRuleTags());
         return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLog()))
                 .compose(log -> {
                     accessLog = log;
