@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Writes each access record once, as one JSON line, to the file {@code proxy.access-log.file} (rolled by size
@@ -31,10 +32,17 @@ public final class AccessLog implements AutoCloseable {
     private static final Map<String, AccessLogSink> SINKS = new HashMap<>();
 
     private final AccessLogSink sink;
+    /** Where records go besides the sink: nowhere, or a test's list ({@link #capturing}). */
+    private final Consumer<JsonObject> observer;
     private boolean closed;
 
     private AccessLog(AccessLogSink sink) {
+        this(sink, record -> { });
+    }
+
+    private AccessLog(AccessLogSink sink, Consumer<JsonObject> observer) {
         this.sink = sink;
+        this.observer = observer;
     }
 
     /**
@@ -72,6 +80,11 @@ public final class AccessLog implements AutoCloseable {
         return new AccessLog(null);
     }
 
+    /** A log that counts records and hands each to {@code observer} on the writing thread (tests of stages). */
+    public static AccessLog capturing(Consumer<JsonObject> observer) {
+        return new AccessLog(null, observer);
+    }
+
     /**
      * Reopens every access-log file open in this JVM: each is closed and opened again by its name, so that after
      * an external rotation (logrotate's {@code create} mode moves the file away, then signals) records go to a new
@@ -89,6 +102,7 @@ public final class AccessLog implements AutoCloseable {
     /** Counts {@code record} and queues its line; never blocks. */
     public void write(JsonObject record) {
         AccessMetrics.count(record);
+        observer.accept(record);
         if (sink != null) {
             sink.write(record.encode());
         }
