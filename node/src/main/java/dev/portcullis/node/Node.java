@@ -2,6 +2,7 @@ package dev.portcullis.node;
 
 import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.node.admin.AdminServer;
+import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.BusWarmUp;
@@ -254,12 +255,18 @@ public final class Node {
     }
 
     /**
-     * Tells this node's roles to reload (SIGHUP): the policy role reads its file again now, the proxy role
-     * reopens its access log. Other nodes are not told; each is reloaded by its own signal.
+     * Tells this node's roles to reload (SIGHUP): the policy role reads its file again now, and the proxy's
+     * access log is reopened. Other nodes are not told; each is reloaded by its own signal.
      */
     public void reload() {
         LOG.info("node {}: reload requested", id());
         cluster.vertx().eventBus().publish(Addresses.NODE_RELOAD, new JsonObject());
+        if (config.roles().has(Role.PROXY)) {
+            // Blocking, and never on an event loop: this runs on the JVM's signal thread. Files rotated away by
+            // logrotate are closed and opened again by name; lines written meanwhile wait for the new file.
+            AccessLog.reopen();
+            LOG.info("node {}: access log reopened", id());
+        }
     }
 
     /** Whether the node is draining: {@link #close()} has begun, and {@code /readyz} answers 503. */

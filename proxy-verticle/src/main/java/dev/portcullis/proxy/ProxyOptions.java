@@ -4,6 +4,7 @@ import dev.portcullis.api.config.ConfigSchema;
 import dev.portcullis.api.config.ConfigView;
 import dev.portcullis.api.config.Durations;
 import dev.portcullis.api.config.InvalidConfigException;
+import dev.portcullis.proxy.metrics.RuleTags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -96,8 +97,9 @@ public final class ProxyOptions {
             .string("upstream-ca-file")
             .duration("ca-timeout")
             .integer("leaf-cache-size")
-            .section("access-log", ConfigSchema.builder().string("file").build())
+            .section("access-log", AccessLogOptions.SCHEMA)
             .section("limits", LimitOptions.SCHEMA)
+            .section("metrics", ConfigSchema.builder().integer("max-rule-tags").build())
             .build();
 
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
@@ -118,11 +120,12 @@ public final class ProxyOptions {
     private boolean revokeOnChange;
     private Duration drainDelay = DEFAULT_DRAIN_DELAY;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-    private String accessLogFile;
+    private AccessLogOptions accessLog = new AccessLogOptions();
     private String upstreamCaFile;
     private Duration caTimeout = DEFAULT_CA_TIMEOUT;
     private int leafCacheSize = DEFAULT_LEAF_CACHE_SIZE;
     private LimitOptions limits = new LimitOptions();
+    private int maxRuleTags = RuleTags.DEFAULT_MAX;
 
     public ProxyOptions() {
     }
@@ -164,11 +167,12 @@ public final class ProxyOptions {
             setH2MaxConcurrentStreams(config.integer("h2-max-concurrent-streams", DEFAULT_H2_MAX_CONCURRENT_STREAMS));
             setDecisionCacheSize(config.integer("decision-cache-size", DEFAULT_DECISION_CACHE_SIZE));
             setRevokeOnChange(config.bool("revoke-on-change", false));
-            setAccessLogFile(config.section("access-log").string("file", null));
+            setAccessLog(new AccessLogOptions(config.section("access-log")));
             setUpstreamCaFile(config.string("upstream-ca-file", null));
             setCaTimeout(config.duration("ca-timeout", DEFAULT_CA_TIMEOUT));
             setLeafCacheSize(config.integer("leaf-cache-size", DEFAULT_LEAF_CACHE_SIZE));
             setLimits(new LimitOptions(config.section("limits")));
+            setMaxRuleTags(config.section("metrics").integer("max-rule-tags", RuleTags.DEFAULT_MAX));
         } catch (IllegalArgumentException e) {
             throw config.invalid(e);
         }
@@ -193,14 +197,13 @@ public final class ProxyOptions {
                 .put("revoke-on-change", revokeOnChange)
                 .put("drain-delay", Durations.format(drainDelay))
                 .put("drain-timeout", Durations.format(drainTimeout));
-        if (accessLogFile != null) {
-            json.put("access-log", new JsonObject().put("file", accessLogFile));
-        }
+        json.put("access-log", accessLog.toJson());
         if (upstreamCaFile != null) {
             json.put("upstream-ca-file", upstreamCaFile);
         }
         json.put("ca-timeout", Durations.format(caTimeout)).put("leaf-cache-size", leafCacheSize)
-                .put("limits", limits.toJson());
+                .put("limits", limits.toJson())
+                .put("metrics", new JsonObject().put("max-rule-tags", maxRuleTags));
         return json;
     }
 
@@ -402,13 +405,23 @@ public final class ProxyOptions {
         return this;
     }
 
-    /** The file that gets one JSON line per connection, or {@code null} for the log only. */
+    /** Where the access records go, and how the file rolls. */
+    public AccessLogOptions getAccessLog() {
+        return accessLog;
+    }
+
+    public ProxyOptions setAccessLog(AccessLogOptions accessLog) {
+        this.accessLog = new AccessLogOptions(accessLog);
+        return this;
+    }
+
+    /** The file that gets one JSON line per record, or {@code null} for none ({@link #getAccessLog()}). */
     public String getAccessLogFile() {
-        return accessLogFile;
+        return accessLog.getFile();
     }
 
     public ProxyOptions setAccessLogFile(String accessLogFile) {
-        this.accessLogFile = accessLogFile == null || accessLogFile.isBlank() ? null : accessLogFile;
+        accessLog.setFile(accessLogFile);
         return this;
     }
 
@@ -456,6 +469,19 @@ public final class ProxyOptions {
 
     public ProxyOptions setLimits(LimitOptions limits) {
         this.limits = new LimitOptions(limits.toJson());
+        return this;
+    }
+
+    /**
+     * How many distinct rule names {@code portcullis_rule_decisions_total} tags before it counts the rest as
+     * {@code other} ({@link RuleTags}).
+     */
+    public int getMaxRuleTags() {
+        return maxRuleTags;
+    }
+
+    public ProxyOptions setMaxRuleTags(int maxRuleTags) {
+        this.maxRuleTags = atLeast("metrics.max-rule-tags", maxRuleTags, 0);
         return this;
     }
 

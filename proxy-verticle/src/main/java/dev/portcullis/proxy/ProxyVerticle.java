@@ -21,6 +21,7 @@ import dev.portcullis.proxy.intercept.Interception;
 import dev.portcullis.proxy.intercept.LeafMinter;
 import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
+import dev.portcullis.proxy.metrics.RuleTags;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.revoke.RevokeOnChange;
 import dev.portcullis.proxy.transparent.TransparentListener;
@@ -72,7 +73,8 @@ public class ProxyVerticle extends VerticleBase {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture("invalid proxy configuration: " + e.getMessage());
         }
-        return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLogFile()))
+        RuleTags.setMax(options.getMaxRuleTags());
+        return vertx.executeBlocking(() -> AccessLog.open(options.getAccessLog()))
                 .compose(log -> {
                     accessLog = log;
                     return startListener(options);
@@ -200,10 +202,11 @@ public class ProxyVerticle extends VerticleBase {
             closing.add(explicit.close());
         }
         transparent.forEach(listener -> closing.add(listener.close()));
-        return Future.join(closing).<Void>mapEmpty().onComplete(done -> {
-            if (accessLog != null) {
-                accessLog.close();
-            }
-        });
+        // Closing the log writes what is still queued: blocking, so not on the event loop.
+        return Future.join(closing).<Void>mapEmpty().eventually(() -> accessLog == null ? Future.succeededFuture()
+                : vertx.executeBlocking(() -> {
+                    accessLog.close();
+                    return null;
+                }));
     }
 }

@@ -35,8 +35,7 @@ public final class Addresses {
     public static final String ACCESS = "portcullis.access";
     /**
      * Published by a node to its own roles when it is told to reload (SIGHUP): the policy role reads its file
-     * again now, the proxy role reopens its access log. Its consumers are local ones, so it never reaches another
-     * node.
+     * again now. Its consumers are local ones, so it never reaches another node.
      */
     public static final String NODE_RELOAD = "portcullis.node.reload";
 

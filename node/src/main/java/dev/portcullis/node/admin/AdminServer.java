@@ -76,19 +76,21 @@ public final class AdminServer {
      */
     public Future<HttpServer> listen(AdminSettings settings) {
         return vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(settings.port()))
-                .requestHandler(router())
+                .requestHandler(router(settings))
                 .listen();
     }
 
-    private Router router() {
+    private Router router(AdminSettings settings) {
         Router router = Router.router(vertx);
         Readiness readiness = new Readiness(vertx, Duration.ofMillis(Readiness.DEFAULT_TIMEOUT_MS));
         if (token != null) {
             // First, so that no endpoint (the 404 for unknown paths included) answers before the token is checked;
             // /healthz and /readyz stay open for the kubelet's probes, which cannot carry a secret: /healthz tells
             // nothing but "up" and the node id, /readyz without the token only whether the node is ready and which
-            // roles it misses (deploy/k8s/).
-            router.route().order(-1).handler(new BearerAuth(token, Set.of("/healthz", "/readyz")));
+            // roles it misses (deploy/k8s/). /proxy.pac too when served: browsers and OS proxy settings fetch it
+            // without credentials (PacFile).
+            router.route().order(-1).handler(new BearerAuth(token, settings.pac().enabled()
+                    ? Set.of("/healthz", "/readyz", "/proxy.pac") : Set.of("/healthz", "/readyz")));
         }
         router.get("/healthz").handler(ctx -> Responses.json(ctx, 200,
                 new JsonObject().put("status", "up").put("nodeId", nodeId)));
@@ -98,6 +100,9 @@ public final class AdminServer {
         router.get("/api/v1/cluster").handler(this::cluster);
         router.get("/ca.pem").handler(this::caRoot);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
+        if (settings.pac().enabled()) {
+            router.get("/proxy.pac").handler(new PacFile(vertx, settings.pac()));
+        }
         router.route().last().handler(ctx -> Responses.error(ctx, 404, "not-found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath(), null));
         return router;

@@ -21,8 +21,10 @@ import java.util.List;
  * @param manager its cluster manager, for this node's id and the live member list
  * @param metrics this node's Prometheus registry: Vert.x's own meters, and (through Micrometer's global registry,
  *                which it joins) the roles' meters such as {@code portcullis_connections_total}
+ * @param jvmMeters the JVM's meters (memory, GC, threads, ...) bound to {@code metrics}, closed with it
  */
-public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, PrometheusMeterRegistry metrics) {
+public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, PrometheusMeterRegistry metrics,
+                            JvmMeters jvmMeters) {
 
     /**
      * Joins (or forms) the cluster: Hazelcast per {@link HazelcastConfigFactory}, the event bus on
@@ -38,6 +40,9 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
         WithdrawingClusterManager manager = new WithdrawingClusterManager(HazelcastConfigFactory.create(settings));
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
+        // Bound to this node's registry, not the global one: a JVM running several nodes (tests) would otherwise
+        // bind them once per node into the same meters, and GC listeners could not be removed with their node.
+        JvmMeters jvmMeters = JvmMeters.bindTo(metrics);
         VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
                 // vertx-micrometer keeps registries by name: one name per node, or nodes sharing a JVM (tests) would
                 // all report into the first node's registry.
@@ -52,12 +57,16 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
                 .withClusterManager(manager)
                 .withMetrics(new MicrometerMetricsFactory(metrics))
                 .buildClustered()
-                .map(vertx -> new ClusteredNode(vertx, manager, metrics))
-                .onFailure(failed -> Metrics.removeRegistry(metrics));
+                .map(vertx -> new ClusteredNode(vertx, manager, metrics, jvmMeters))
+                .onFailure(failed -> {
+                    jvmMeters.close();
+                    Metrics.removeRegistry(metrics);
+                });
     }
 
     /** Leaves Micrometer's global registry; called once the node's Vert.x is closed. */
     public void releaseMetrics() {
+        jvmMeters.close();
         Metrics.removeRegistry(metrics);
         metrics.close();
     }

@@ -13,8 +13,9 @@ import java.nio.file.Path;
  * @param host      the address to bind
  * @param port      the port; 0 picks a free one (tests), {@link #DISABLED} turns the API off
  * @param tokenFile a file whose content (surrounding white space ignored) is the bearer token, or {@code null}
+ * @param pac       the proxy auto-config {@code /proxy.pac} serves
  */
-public record AdminSettings(String host, int port, Path tokenFile) {
+public record AdminSettings(String host, int port, Path tokenFile, PacSettings pac) {
 
     /** {@value}: the environment variable that holds the admin token when {@code admin.token-file} is not set. */
     public static final String TOKEN_ENV = "PORTCULLIS_ADMIN_TOKEN";
@@ -26,9 +27,10 @@ public record AdminSettings(String host, int port, Path tokenFile) {
     public static final int DISABLED = -1;
     /** The keys of the {@code admin} section (README.md, Configuration; docs/configuration.md lists them all). */
     public static final ConfigSchema SCHEMA = ConfigSchema.builder().string("host").integer("port")
-            .string("token-file").build();
+            .string("token-file").section("pac", PacSettings.SCHEMA).build();
 
     public AdminSettings {
+        pac = pac == null ? PacSettings.DEFAULT : pac;
         if (host == null || host.isBlank()) {
             throw new ConfigException("admin.host must not be empty");
         }
@@ -42,6 +44,11 @@ public record AdminSettings(String host, int port, Path tokenFile) {
         this(host, port, null);
     }
 
+    /** Settings with the default {@link PacSettings}. */
+    public AdminSettings(String host, int port, Path tokenFile) {
+        this(host, port, tokenFile, PacSettings.DEFAULT);
+    }
+
     /** Reads the {@code admin} section its {@link #SCHEMA} has checked; absent keys take the defaults. */
     static AdminSettings from(ConfigView section) {
         String tokenFile = section.string("token-file", null);
@@ -49,7 +56,7 @@ public record AdminSettings(String host, int port, Path tokenFile) {
             throw new ConfigException("admin.token-file must not be empty");
         }
         return new AdminSettings(section.string("host", DEFAULT_HOST), section.integer("port", DEFAULT_PORT),
-                tokenFile == null ? null : Path.of(tokenFile));
+                tokenFile == null ? null : Path.of(tokenFile), PacSettings.from(section.section("pac")));
     }
 
     /** Whether the admin API runs. */

@@ -87,16 +87,25 @@ class LauncherIT {
     }
 
     @Test
-    void sighupReloadsThePolicyAtOnceAndTheNodeRunsOn() throws IOException {
-        List<Integer> ports = FreePorts.take(2);
+    void sighupReloadsThePolicyAtOnceReopensTheAccessLogAndTheNodeRunsOn() throws IOException {
+        List<Integer> ports = FreePorts.take(3);
+        Path data = dir.resolve("data");
         Path policy = Files.writeString(dir.resolve("policy.yaml"), ONE_RULE_POLICY.formatted("a.test"));
         FileTime written = Files.getLastModifiedTime(policy);
+        Map<String, String> env = isolated(ports.get(0), ports.get(1), Map.of("PORTCULLIS_POLICY_FILE",
+                policy.toString(), "PORTCULLIS_POLICY_RELOAD_INTERVAL", "1h",
+                "PORTCULLIS_PROXY_EXPLICIT_PORT", ports.get(2).toString(), "PORTCULLIS_PROXY_TRANSPARENT", "[]"));
+        Curl viaProxy = Curl.viaProxy(ports.get(2)).timeout(Duration.ofSeconds(10));
         // The periodic look comes only in an hour: only the signal can make the node read the file now.
-        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
-                isolated(ports.get(0), ports.get(1), Map.of("PORTCULLIS_POLICY_FILE", policy.toString(),
-                        "PORTCULLIS_POLICY_RELOAD_INTERVAL", "1h")), "--roles", "policy:1,dns:1")) {
+        try (NodeProcess node = NodeProcess.start(NodeProcess.builtJar(), dir, dir.resolve("out.log"), env,
+                "--roles", "policy:1,dns:1,proxy:1", "--data-dir", data.toString())) {
             node.awaitHttp200(ports.get(1), "/readyz", Duration.ofSeconds(60));
             String before = policyVersion(ports.get(1));
+            assertThat(viaProxy.get("https://first.test/").connectStatus()).isEqualTo(403);
+            Poll.until(Duration.ofSeconds(10), () -> accessLog(data.resolve("access.log")),
+                    log -> log.contains("first.test"), "the first record");
+            // As logrotate does: the file is moved away, the daemon told to open a new one.
+            Files.move(data.resolve("access.log"), data.resolve("access.log.1"));
             // Same size and time: a change no stat can show.
             Files.writeString(policy, ONE_RULE_POLICY.formatted("b.test"));
             Files.setLastModifiedTime(policy, written);
@@ -106,8 +115,21 @@ class LauncherIT {
             String after = Poll.until(Duration.ofSeconds(20), () -> policyVersion(ports.get(1)),
                     version -> !version.equals(before), "the policy version after SIGHUP");
             assertThat(after).startsWith("sha256:");
+            Poll.until(Duration.ofSeconds(10), node::log, log -> log.contains("access log reopened"),
+                    "the access log reopened");
+            assertThat(viaProxy.get("https://second.test/").connectStatus()).isEqualTo(403);
+            Poll.until(Duration.ofSeconds(10), () -> accessLog(data.resolve("access.log")),
+                    log -> log.contains("second.test"), "the second record in a new access.log");
+            assertThat(accessLog(data.resolve("access.log.1"))).contains("first.test").doesNotContain("second.test");
             assertThat(node.isAlive()).as("the node after SIGHUP").isTrue();
-            assertThat(node.log()).contains("reload requested");
+        }
+    }
+
+    private static String accessLog(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

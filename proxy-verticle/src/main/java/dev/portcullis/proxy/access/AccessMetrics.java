@@ -3,6 +3,8 @@ package dev.portcullis.proxy.access;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import dev.portcullis.proxy.metrics.RuleTags;
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -10,7 +12,9 @@ import io.vertx.core.json.JsonObject;
  * {@code portcullis_connections_total{listener, verdict, inspection, outcome, ech}} (one per record: a connection, or
  * a request inside a decrypted one), {@code portcullis_bytes_total{listener, direction}} and
  * {@code portcullis_tunnels_revoked_total{listener}} (connections closed with reason {@code revoked}, counted from
- * their records like the rest). Registered in
+ * their records like the rest), {@code portcullis_rule_decisions_total{rule, verdict}} (records that name a rule;
+ * the rule tag capped by {@link RuleTags}) and {@code portcullis_tunnel_duration_seconds{listener}} (each record's
+ * {@code durationMs}). Registered in
  * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
  */
 final class AccessMetrics {
@@ -38,6 +42,18 @@ final class AccessMetrics {
                     .tag("listener", listener)
                     .register(REGISTRY)
                     .increment();
+        }
+        String rule = record.getString(AccessRecord.RULE);
+        if (rule != null) {
+            Counter.builder("portcullis.rule.decisions")
+                    .description("Records decided by each policy rule (past proxy.metrics.max-rule-tags: other)")
+                    .tag("rule", RuleTags.tag(rule))
+                    .tag("verdict", record.getString(AccessRecord.VERDICT, "none"))
+                    .register(REGISTRY)
+                    .increment();
+        }
+        if (record.getValue(AccessRecord.DURATION_MS) instanceof Number duration) {
+            StageTimers.tunnel(listener, duration.longValue());
         }
         bytes(listener, "up", record.getValue(AccessRecord.BYTES_UP));
         bytes(listener, "down", record.getValue(AccessRecord.BYTES_DOWN));

@@ -4,6 +4,7 @@ import dev.portcullis.api.log.ThrottledLog;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.hello.PeekOutcome;
+import dev.portcullis.proxy.metrics.ActiveConnections;
 import dev.portcullis.proxy.respond.ErrorResponse;
 import dev.portcullis.proxy.respond.FailureMapper;
 import dev.portcullis.proxy.splice.SpliceResult;
@@ -111,6 +112,7 @@ public final class ClientConnection {
         Optional<LimitExceededException> exceeded = limits.tryAccept(clientIp);
         if (exceeded.isEmpty()) {
             holdsSlot = true;
+            ActiveConnections.opened(record.get(AccessRecord.LISTENER));
             return true;
         }
         LimitExceededException limit = exceeded.get();
@@ -447,6 +449,7 @@ public final class ClientConnection {
         if (holdsSlot) {
             holdsSlot = false;
             limits.release(clientIp, headFinished);
+            ActiveConnections.closed(record.get(AccessRecord.LISTENER));
         }
         cancelTimers();
         closeUpstream();

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
 import dev.portcullis.api.policy.PolicyClient;
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.vertx.core.Future;
 
 /**
@@ -37,10 +38,10 @@ public final class Decider {
     public Future<Decision> decide(DecideRequest request) {
         Decision cached = nearCache.getIfPresent(request);
         if (cached != null) {
-            return Future.succeededFuture(cached);
+            return StageTimers.decision(true, Future.succeededFuture(cached));
         }
         long asked = clears;
-        return policy.decide(request).onSuccess(decision -> {
+        return StageTimers.decision(false, policy.decide(request)).onSuccess(decision -> {
             if (decision.cacheTtlMs() > 0 && asked == clears) {
                 nearCache.put(request, decision);
             }

@@ -1,5 +1,6 @@
 package dev.portcullis.proxy.dial;
 
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetClient;
@@ -26,7 +27,7 @@ public final class Dialer {
      * @return the connected socket, or a failed future with {@link UpstreamConnectException}
      */
     public Future<NetSocket> dial(List<String> addresses, int port) {
-        return attempt(addresses, 0, port, null);
+        return StageTimers.upstreamConnect(attempt(addresses, 0, port, null));
     }
 
     private Future<NetSocket> attempt(List<String> addresses, int index, int port, Throwable last) {

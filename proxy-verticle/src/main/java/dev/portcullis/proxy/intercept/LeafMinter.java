@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.api.ca.SignRequest;
 import dev.portcullis.api.ca.SignedChain;
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
@@ -64,16 +65,17 @@ public final class LeafMinter {
         String key = protocol + " " + host;
         SslContext cached = contexts.getIfPresent(key);
         if (cached != null) {
-            return Future.succeededFuture(cached);
+            return StageTimers.leafIssuance(true, Future.succeededFuture(cached));
         }
         Future<SslContext> pending = inFlight.get(key);
         if (pending != null) {
-            return pending;
+            // Waiting for another connection's issuance is a miss too: this connection waits as long.
+            return StageTimers.leafIssuance(false, pending);
         }
         Future<SslContext> minted = mint(host, protocol, mirroredNames, notAfterMs);
         inFlight.put(key, minted);
-        return minted.onComplete(done -> inFlight.remove(key, minted))
-                .onSuccess(context -> contexts.put(key, context));
+        return StageTimers.leafIssuance(false, minted.onComplete(done -> inFlight.remove(key, minted))
+                .onSuccess(context -> contexts.put(key, context)));
     }
 
     /** Leaves issued by the ca role for this minter so far (a cache hit issues none). */

@@ -11,6 +11,7 @@ import dev.portcullis.api.dns.ResolveClient;
 import dev.portcullis.api.dns.ResolveRequest;
 import dev.portcullis.api.dns.Resolution;
 import dev.portcullis.api.host.HostName;
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.vertx.core.Future;
 
 import java.time.Duration;
@@ -66,8 +67,13 @@ public final class DestinationResolver {
         Kept kept = nearCache.getIfPresent(name);
         long now = ticker.read();
         if (kept != null && now < kept.freshUntilNanos()) {
-            return Future.succeededFuture(Resolved.fresh(kept.answer().addresses()));
+            return StageTimers.dnsResolution(true, Future.succeededFuture(Resolved.fresh(kept.answer().addresses())));
         }
+        return StageTimers.dnsResolution(false, ask(name));
+    }
+
+    /** Asks the dns role, falling back on a stale answer when none comes (the class comment). */
+    private Future<Resolved> ask(String name) {
         return dns.resolve(new ResolveRequest(name, AddressFamily.ANY)).map(answer -> {
             if (answer.ttlMs() > 0 || !serveStale.isZero()) {
                 nearCache.put(name, new Kept(answer, ticker.read() + Duration.ofMillis(answer.ttlMs()).toNanos()));

@@ -73,7 +73,7 @@ class AdmissionTest {
                 originSawClose.complete(null);
             });
         }).listen(0, "127.0.0.1").await();
-        AccessLog log = AccessLog.open(null);
+        AccessLog log = AccessLog.discarding();
         proxy = vertx.createNetServer().connectHandler(socket -> {
             connection = new ClientConnection(vertx, socket, log, LIMITS, "test", "explicit");
             admit.run(connection).onComplete(done -> {

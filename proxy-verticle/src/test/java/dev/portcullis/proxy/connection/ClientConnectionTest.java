@@ -1,8 +1,5 @@
 package dev.portcullis.proxy.connection;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dev.portcullis.proxy.LimitOptions;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.proxy.request.BadRequestException;
@@ -14,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,19 +34,11 @@ class ClientConnectionTest {
     private volatile Consumer<ClientConnection> onAccept;
     /** The access records as the logger receives them: synchronously, from the connection's event loop. */
     private final List<String> records = new CopyOnWriteArrayList<>();
-    private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-        @Override
-        protected void append(ILoggingEvent event) {
-            records.add(event.getFormattedMessage());
-        }
-    };
 
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        capture.start();
-        ((Logger) LoggerFactory.getLogger("portcullis.access")).addAppender(capture);
-        log = AccessLog.open(null);
+        log = AccessLog.capturing(record -> records.add(record.encode()));
         proxy = vertx.createNetServer()
                 .connectHandler(socket -> onAccept.accept(new ClientConnection(vertx, socket, log, LIMITS, "test", "explicit")))
                 .listen(0, "127.0.0.1").await();
@@ -59,7 +47,6 @@ class ClientConnectionTest {
     @AfterEach
     void stop() {
         vertx.close().await();
-        ((Logger) LoggerFactory.getLogger("portcullis.access")).detachAppender(capture);
         log.close();
     }
 

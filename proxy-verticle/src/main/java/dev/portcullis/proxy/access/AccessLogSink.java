@@ -1,0 +1,199 @@
+package dev.portcullis.proxy.access;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.util.FileSize;
+import dev.portcullis.proxy.AccessLogOptions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One destination of access records (a file, or standard output) written through logback: a logger of its own
+ * {@link LoggerContext} → an {@link AsyncAppender} → a {@link RollingFileAppender} (or {@link ConsoleAppender}) with
+ * the {@link JsonLineEncoder}. A context per destination, not the application's: nodes in one JVM (tests run
+ * several) each get their own file and logger, a reconfiguration of the application's logging (logback.xml) cannot
+ * stop or redirect it, and rolling of one file never waits on another's.
+ */
+final class AccessLogSink {
+
+    /** Records waiting for the writer thread; past it lines are dropped and counted, the event loops never wait. */
+    static final int QUEUE_SIZE = 8192;
+
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(AccessLogSink.class);
+    private static final Counter DROPPED = Counter.builder("portcullis.access.log.dropped")
+            .description("Access records not written because the writer's queue was full")
+            .register(Metrics.globalRegistry);
+
+    private final String name;
+    private final LoggerContext context;
+    private final Logger logger;
+    private final ReopenableFileAppender file;
+    int users;
+
+    private AccessLogSink(String name, LoggerContext context, Logger logger, ReopenableFileAppender file) {
+        this.name = name;
+        this.context = context;
+        this.logger = logger;
+        this.file = file;
+    }
+
+    /** A sink writing to {@code options.getFile()}, rolling as the options say. */
+    static AccessLogSink file(String path, AccessLogOptions options) {
+        LoggerContext context = context(path);
+        ReopenableFileAppender appender = new ReopenableFileAppender();
+        appender.setContext(context);
+        appender.setName("file");
+        appender.setFile(path);
+        appender.setAppend(true);
+        appender.setEncoder(encoder(context));
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling = new SizeAndTimeBasedRollingPolicy<>();
+        rolling.setContext(context);
+        rolling.setParent(appender);
+        // access.log → access.log.2026-12-02.0.gz, .1.gz, ...: one day per date, %i counting within it.
+        rolling.setFileNamePattern(path + ".%d{yyyy-MM-dd}.%i.gz");
+        rolling.setMaxFileSize(FileSize.valueOf(options.getMaxFileSize()));
+        rolling.setMaxHistory(options.getMaxHistory());
+        rolling.setTotalSizeCap(FileSize.valueOf(options.getTotalSizeCap()));
+        rolling.start();
+        appender.setRollingPolicy(rolling);
+        appender.start();
+        return new AccessLogSink(path, context, logger(context, appender), appender);
+    }
+
+    /** A sink writing to standard output, one line per record as in a file. */
+    static AccessLogSink stdout() {
+        LoggerContext context = context("stdout");
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(context);
+        appender.setName("stdout");
+        appender.setEncoder(encoder(context));
+        appender.start();
+        return new AccessLogSink("stdout", context, logger(context, appender), null);
+    }
+
+    void write(String line) {
+        logger.info(line);
+    }
+
+    /**
+     * Closes the file and opens it again by its name (after logrotate moved it away, {@code create} mode); lines
+     * queued meanwhile wait and go to the new file. Nothing for standard output.
+     */
+    void reopen() {
+        if (file != null) {
+            file.reopen();
+            LOG.info("access log {} reopened", name);
+        }
+    }
+
+    /** Writes what is queued (logback waits up to 1 s for it), then closes the file. */
+    void close() {
+        // The appenders first (the queue drains, a compression under way is waited for), then the context's threads.
+        logger.detachAndStopAllAppenders();
+        context.stop();
+    }
+
+    private static LoggerContext context(String name) {
+        LoggerContext context = new LoggerContext();
+        context.setName("portcullis-access " + name);
+        if (context.getMDCAdapter() == null) {
+            // LoggingEvent reads the MDC through its context's adapter; the application's is not ours to share.
+            context.setMDCAdapter(new LogbackMDCAdapter());
+        }
+        // logback reports its own failures (a file it cannot open) as statuses; this context has no console
+        // listener, so they would be silent: say them in the node's log.
+        context.getStatusManager().add((Status status) -> {
+            // An interrupted wait for a compression is logback stopping its own async worker at close: the
+            // compression goes on regardless.
+            if (status.getEffectiveLevel() >= Status.WARN && !(status.getThrowable() instanceof InterruptedException)) {
+                LOG.warn("access log {}: {}", name, status.getMessage(), status.getThrowable());
+            }
+        });
+        context.start();
+        return context;
+    }
+
+    private static JsonLineEncoder encoder(LoggerContext context) {
+        JsonLineEncoder encoder = new JsonLineEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
+    }
+
+    private static Logger logger(LoggerContext context, OutputStreamAppender<ILoggingEvent> target) {
+        CountingAsyncAppender async = new CountingAsyncAppender();
+        async.setContext(context);
+        async.setName("async");
+        async.setQueueSize(QUEUE_SIZE);
+        // 0: never drop INFO early to make room (AsyncAppender's default drops INFO at 80% full); only a full
+        // queue drops, and that is counted.
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.addAppender(target);
+        async.start();
+        Logger logger = context.getLogger(AccessLog.LOGGER_NAME);
+        logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
+        logger.addAppender(async);
+        return logger;
+    }
+
+    /**
+     * An {@link AsyncAppender} that counts what it drops. With {@code neverBlock} logback offers each event to its
+     * queue and forgets it when the queue is full, saying nothing; here a full queue is seen first and the line is
+     * counted in {@code portcullis_access_log_dropped_total}. Two threads racing for the last free slot can still
+     * lose one line uncounted, so the count is a lower bound.
+     */
+    private static final class CountingAsyncAppender extends AsyncAppender {
+        @Override
+        protected void append(ILoggingEvent event) {
+            if (getRemainingCapacity() == 0) {
+                DROPPED.increment();
+                return;
+            }
+            super.append(event);
+        }
+    }
+
+    /**
+     * A {@link RollingFileAppender} that can close and reopen its file without losing a line: writing and
+     * reopening take one lock, so the writer thread never meets the appender stopped between the two.
+     */
+    private static final class ReopenableFileAppender extends RollingFileAppender<ILoggingEvent> {
+        private final ReentrantLock reopening = new ReentrantLock();
+
+        @Override
+        public void doAppend(ILoggingEvent event) {
+            reopening.lock();
+            try {
+                super.doAppend(event);
+            } finally {
+                reopening.unlock();
+            }
+        }
+
+        void reopen() {
+            reopening.lock();
+            try {
+                stop();
+                // stop() stops the rolling policy too, and start() does not start it again.
+                getRollingPolicy().start();
+                start();
+            } finally {
+                reopening.unlock();
+            }
+        }
+    }
+}
