@@ -5,9 +5,21 @@ import dev.portcullis.node.testkit.AccessRecords;
 import dev.portcullis.node.testkit.Curl;
 import dev.portcullis.node.testkit.EchoServer;
 import dev.portcullis.node.testkit.Poll;
+import dev.portcullis.api.ca.CaClient;
+import dev.portcullis.node.testkit.TestCa;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,6 +66,13 @@ class DrainTest {
                 hosts: [plain.test]
                 action: allow
                 destinations: [127.0.0.1/32]
+              - name: inspected
+                hosts: [h2.test]
+                action: allow
+                inspection: decrypt
+                destinations: [127.0.0.1/32]
+                http:
+                  - { methods: [GET], paths: ["/"], action: allow }
             """;
 
     @TempDir
@@ -61,6 +81,8 @@ class DrainTest {
     private EchoServer echo;
     private Vertx vertx;
     private TestOrigin plain;
+    private TestCa originCa;
+    private TestOrigin h2;
     private TestCluster cluster;
 
     @BeforeEach
@@ -68,13 +90,17 @@ class DrainTest {
         echo = EchoServer.start();
         vertx = Vertx.vertx();
         plain = TestOrigin.http(vertx, "plain.test");
+        originCa = TestCa.create("Drain Test Origin CA");
+        h2 = TestOrigin.httpsH2(vertx, originCa, "h2.test");
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         cluster = TestCluster.start(
-                TestCluster.node("policy:1,dns:1")
+                TestCluster.node("policy:1,dns:1,ca:1")
                         .section("policy", new JsonObject().put("file", policy.toString()))
+                        .section("ca", new JsonObject().put("data-dir", dir.resolve("ca").toString()))
                         .section("dns", new JsonObject().put("static",
                                 new JsonObject().put("echo.test", new JsonArray().add("127.0.0.1"))
-                                        .put("plain.test", new JsonArray().add("127.0.0.1")))),
+                                        .put("plain.test", new JsonArray().add("127.0.0.1"))
+                                        .put("h2.test", new JsonArray().add("127.0.0.1")))),
                 proxy("patient", "10m"),
                 proxy("hurried", "1s"));
     }
@@ -82,6 +108,7 @@ class DrainTest {
     private TestCluster.NodeSpec proxy(String name, String drainTimeout) {
         return TestCluster.node("proxy:1").section("proxy", new JsonObject()
                 .put("drain-timeout", drainTimeout)
+                .put("upstream-ca-file", originCa.certFile().toString())
                 .put("access-log", new JsonObject().put("file", dir.resolve(name + ".log").toString())));
     }
 
@@ -92,6 +119,7 @@ class DrainTest {
         }
         echo.close();
         plain.close();
+        h2.close();
         vertx.close().await();
     }
 
@@ -116,6 +144,36 @@ class DrainTest {
             Poll.until(Duration.ofSeconds(5), () -> closedByGateway(client), closed -> closed,
                     "the idle keep-alive connection closed by the drain");
             Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
+        }
+    }
+
+    @Test
+    void aDecryptedHttp2ConnectionGetsGoAwayWhenTheDrainBeginsAndClosesOnceItsStreamsEnded() throws Exception {
+        Node proxy = cluster.node(1);
+        String root = new CaClient(cluster.node(0).vertx()).root().await().rootPem();
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(root)))
+                .setProxyOptions(new ProxyOptions().setType(ProxyType.HTTP).setHost("127.0.0.1")
+                        .setPort(cluster.listenerPort(1, "explicit"))));
+        try {
+            HttpClientResponse response = client.request(HttpMethod.GET, h2.port(), "h2.test", "/")
+                    .compose(request -> request.send()).await();
+            assertThat(response.version()).isEqualTo(HttpVersion.HTTP_2);
+            assertThat(response.body().await().toString()).isEqualTo(h2.body());
+            AtomicBoolean goAway = new AtomicBoolean();
+            AtomicBoolean closed = new AtomicBoolean();
+            HttpConnection connection = response.request().connection();
+            connection.goAwayHandler(frame -> goAway.set(true));
+            connection.closeHandler(ignored -> closed.set(true));
+
+            Future<Void> closing = proxy.close();
+
+            Poll.until(Duration.ofSeconds(10), goAway::get, got -> got, "GOAWAY from the draining proxy");
+            Poll.until(Duration.ofSeconds(10), closed::get, got -> got, "the connection closed, no stream open");
+            Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
+        } finally {
+            client.close().await();
         }
     }
 

@@ -121,6 +121,9 @@ public final class Interception {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Inspection.install(connection.channel(), upstreamChannel, tools.h2Limits(), gate, record,
                     tools.accessLog()::write);
+            // Closing through the HTTP/2 codec is its graceful shutdown: GOAWAY first (RFC 9113 §6.8), so the
+            // client opens no new stream here, and the close once the open streams have ended.
+            connection.onDrain(() -> connection.channel().close());
             held.release();
             return;
         }
