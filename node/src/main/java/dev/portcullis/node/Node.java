@@ -3,6 +3,7 @@ package dev.portcullis.node;
 import dev.portcullis.node.admin.AdminServer;
 import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
+import dev.portcullis.node.bridge.PolicyBridge;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
@@ -53,10 +54,12 @@ public final class Node {
     /** The admin API's server, {@code null} when it is disabled. */
     private final HttpServer admin;
     private final int adminPort;
+    /** The policy bridge, {@code null} when {@code bridge.enabled} is false. */
+    private final PolicyBridge bridge;
     private Future<Void> closing;
 
     private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
-                 Map<String, String> listeners, HttpServer admin) {
+                 Map<String, String> listeners, HttpServer admin, PolicyBridge bridge) {
         this.config = config;
         this.cluster = cluster;
         this.registry = registry;
@@ -64,6 +67,7 @@ public final class Node {
         this.listeners = Map.copyOf(listeners);
         this.admin = admin;
         this.adminPort = admin == null ? -1 : admin.actualPort();
+        this.bridge = bridge;
     }
 
     /**
@@ -74,7 +78,7 @@ public final class Node {
      * @return a future completed with the running node, or failed with a
      * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
      * {@link ConfigException} when the data directory cannot be created, the admin API would be exposed without
-     * a token or the fleet credentials are unusable, or the cause of a failed cluster join or admin bind. On
+     * a token, the fleet credentials or the policy bridge's TLS files are unusable, or the cause of a failed cluster join or admin bind. On
      * failure everything started so far has been stopped again.
      */
     public static Future<Node> start(NodeConfig config) {
@@ -91,6 +95,9 @@ public final class Node {
             Files.createDirectories(config.dataDir());
             credentials = FleetCredentials.resolve(config.cluster().tls(), config.dataDir(), config.cluster().host(),
                     env);
+            if (config.bridge().enabled()) {
+                PolicyBridge.check(config.bridge(), credentials.trustFile());
+            }
         } catch (IOException e) {
             return Future.failedFuture(new ConfigException("cannot create node.data-dir " + config.dataDir()
                     + ": " + e, e));
@@ -128,6 +135,9 @@ public final class Node {
         if (config.admin().enabled() && config.admin().port() > 0) {
             ownEndpoints.admin(config.admin().host(), config.admin().port());
         }
+        if (config.bridge().enabled()) {
+            ownEndpoints.bridge(config.bridge().host(), config.bridge().port());
+        }
         return new RoleDeployer(vertx).deploy(config.roles(), config.sections())
                 .compose(deployments -> warmUp(vertx))
                 .compose(warm -> config.admin().enabled()
@@ -135,10 +145,12 @@ public final class Node {
                         .listen(config.admin())
                         .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
                         : Future.<HttpServer>succeededFuture(null))
-                .compose(admin -> {
-                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin);
-                    return registry.register(node.registryEntry()).map(node);
-                })
+                .compose(admin -> (config.bridge().enabled()
+                        ? PolicyBridge.start(vertx, config.bridge())
+                        : Future.<PolicyBridge>succeededFuture(null))
+                        .map(bridge -> new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin,
+                                bridge)))
+                .compose(node -> registry.register(node.registryEntry()).map(node))
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
     }
 
@@ -174,6 +186,10 @@ public final class Node {
             entry.put("admin", "http://" + config.admin().host() + ":" + adminPort);
             endpoints.add(RegisteredEndpoint.admin(config.admin().host(), adminPort));
         }
+        if (bridge != null) {
+            entry.put("bridge", bridge.host() + ":" + bridge.port());
+            endpoints.add(RegisteredEndpoint.bridge(bridge.host(), bridge.port()));
+        }
         endpoints.addAll(RegisteredEndpoint.listeners(listeners));
         return entry.put(RegisteredEndpoint.ENTRY_FIELD, RegisteredEndpoint.toJson(endpoints));
     }
@@ -203,6 +219,11 @@ public final class Node {
         return listeners;
     }
 
+    /** The policy bridge's port, or -1 when it is disabled. */
+    public int bridgePort() {
+        return bridge == null ? -1 : bridge.port();
+    }
+
     /** The admin API's bound port, or -1 when it is disabled. */
     public int adminPort() {
         return adminPort;
@@ -224,7 +245,8 @@ public final class Node {
             ownEndpoints.close();
             // The admin server first and by hand: closing the Vert.x instance left its socket listening (and
             // accepting into the backlog) until the JVM exited.
-            Future<Void> adminClosed = admin == null ? Future.succeededFuture() : admin.close().otherwiseEmpty();
+            Future<Void> adminClosed = (admin == null ? Future.<Void>succeededFuture() : admin.close().otherwiseEmpty())
+                    .transform(ignored -> bridge == null ? Future.<Void>succeededFuture() : bridge.close());
             adminClosed.transform(ignored -> registry.unregister()).onComplete(ignored -> cluster.vertx().close()
                     .onComplete(done -> cluster.releaseMetrics())
                     .onComplete(closed));

@@ -83,6 +83,11 @@ public final class FleetCredentials {
                 .setClientAuth(ClientAuth.REQUIRED);
     }
 
+    /** The fleet CA file this node trusts on the event bus. */
+    public Path trustFile() {
+        return trustFile;
+    }
+
     KeyCertOptions keyCertOptions() {
         return keyCert;
     }
