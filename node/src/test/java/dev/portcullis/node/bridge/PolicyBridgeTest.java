@@ -125,6 +125,23 @@ class PolicyBridgeTest {
         assertThat(reply.getJsonObject("body").getString("verdict")).isEqualTo("allow");
     }
 
+    @Test
+    void aMalformedRequestIsAnsweredWithThePolicyRolesBadRequest() throws Exception {
+        JsonObject frame = decideFrame("r7");
+        frame.getJsonObject("body").put("port", 0);
+
+        Run run = python(clientCert, clientKey, "frame", frame.encode());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        JsonObject reply = new JsonObject(run.stdout());
+        assertThat(reply.getString("type")).isEqualTo("err");
+        // Forwarded, and refused by the policy role itself (ErrorCode.BAD_REQUEST), to the client's reply address.
+        assertThat(reply.getString("address")).isEqualTo("r7");
+        assertThat(reply.getString("sourceAddress")).isEqualTo("portcullis.policy.decide.v1");
+        assertThat(reply.getInteger("failureCode")).isEqualTo(400);
+        assertThat(reply.getString("failureType")).isEqualTo("RECIPIENT_FAILURE");
+    }
+
     static Stream<Arguments> refusedFrames() {
         JsonObject resolve = new JsonObject().put("name", "api.payments.test").put("family", "ipv4");
         return Stream.of(
