@@ -137,7 +137,8 @@ def main(argv):
                 reply = bridge.request(json.loads(args.json))
     except (ssl.SSLError, ConnectionError) as e:
         # With TLS 1.3 a refused client certificate shows on the first read, not in the handshake call: the
-        # server's alert (certificate_required, unknown_ca, ...) arrives after the client's Finished (RFC 8446 §4.4.2.4).
+        # server's alert (certificate_required, unknown_ca, ...) arrives after the client's Finished
+        # (RFC 8446 §4.4.2.4).
         print(json.dumps({"error": "tls", "detail": str(e)}))
         return 3
     print(json.dumps(reply, sort_keys=True))

@@ -78,8 +78,8 @@ public final class Node {
      * @return a future completed with the running node, or failed with a
      * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
      * {@link ConfigException} when the data directory cannot be created, the admin API would be exposed without
-     * a token, the fleet credentials or the policy bridge's TLS files are unusable, or the cause of a failed cluster join or admin bind. On
-     * failure everything started so far has been stopped again.
+     * a token, the fleet credentials or the policy bridge's TLS files are unusable, or the cause of a failed cluster
+     * join or admin or bridge bind. On failure everything started so far has been stopped again.
      */
     public static Future<Node> start(NodeConfig config) {
         return start(config, System.getenv());
