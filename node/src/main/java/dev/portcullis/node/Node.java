@@ -6,6 +6,7 @@ import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.BusWarmUp;
+import dev.portcullis.node.bridge.PolicyBridge;
 import dev.portcullis.node.cluster.ClusteredNode;
 import dev.portcullis.node.cluster.WithdrawingClusterManager;
 import dev.portcullis.node.cluster.MemberRegistry;
@@ -69,10 +70,13 @@ public final class Node {
     /** The roles' deployment ids in {@link dev.portcullis.node.roles.Role} order: the proxy last. */
     private final List<String> deployments;
     private final AtomicBoolean draining;
+    /** The policy bridge, {@code null} when {@code bridge.enabled} is false. */
+    private final PolicyBridge bridge;
     private Future<Void> closing;
 
     private Node(NodeConfig config, ClusteredNode cluster, MemberRegistry registry, OwnEndpointsPublisher ownEndpoints,
-                 Map<String, String> listeners, HttpServer admin, List<String> deployments, AtomicBoolean draining) {
+                 Map<String, String> listeners, HttpServer admin, List<String> deployments, AtomicBoolean draining,
+                 PolicyBridge bridge) {
         this.config = config;
         this.deployments = List.copyOf(deployments);
         this.draining = draining;
@@ -82,6 +86,7 @@ public final class Node {
         this.listeners = Map.copyOf(listeners);
         this.admin = admin;
         this.adminPort = admin == null ? -1 : admin.actualPort();
+        this.bridge = bridge;
     }
 
     /**
@@ -92,8 +97,8 @@ public final class Node {
      * @return a future completed with the running node, or failed with a
      * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
      * {@link ConfigException} when the data directory cannot be created, the admin API would be exposed without
-     * a token or the fleet credentials are unusable, or the cause of a failed cluster join or admin bind. On
-     * failure everything started so far has been stopped again.
+     * a token, the fleet credentials or the policy bridge's TLS files are unusable, or the cause of a failed cluster
+     * join or admin or bridge bind. On failure everything started so far has been stopped again.
      */
     public static Future<Node> start(NodeConfig config) {
         return start(config, System.getenv());
@@ -109,6 +114,9 @@ public final class Node {
             Files.createDirectories(config.dataDir());
             credentials = FleetCredentials.resolve(config.cluster().tls(), config.dataDir(), config.cluster().host(),
                     env);
+            if (config.bridge().enabled()) {
+                PolicyBridge.check(config.bridge(), credentials.trustFile());
+            }
         } catch (IOException e) {
             return Future.failedFuture(new ConfigException("cannot create node.data-dir " + config.dataDir()
                     + ": " + e, e));
@@ -167,6 +175,9 @@ public final class Node {
         }
         AtomicBoolean draining = new AtomicBoolean();
         List<String> deployed = new ArrayList<>();
+        if (config.bridge().enabled()) {
+            ownEndpoints.bridge(config.bridge().host(), config.bridge().port());
+        }
         return BusWarmUp.answerPings(vertx, cluster.nodeId())
                 .compose(answering -> BusWarmUp.pingMembers(vertx, cluster.nodeId(), cluster.liveNodes(),
                         WARM_UP_TIMEOUT))
@@ -180,11 +191,12 @@ public final class Node {
                         .listen(config.admin())
                         .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
                         : Future.<HttpServer>succeededFuture(null))
-                .compose(admin -> {
-                    Node node = new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin,
-                            deployed, draining);
-                    return registry.register(node.registryEntry()).map(node);
-                })
+                .compose(admin -> (config.bridge().enabled()
+                        ? PolicyBridge.start(vertx, config.bridge())
+                        : Future.<PolicyBridge>succeededFuture(null))
+                        .map(bridge -> new Node(config, cluster, registry, ownEndpoints, readListeners(vertx), admin,
+                                deployed, draining, bridge)))
+                .compose(node -> registry.register(node.registryEntry()).map(node))
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
     }
 
@@ -220,6 +232,10 @@ public final class Node {
             entry.put("admin", "http://" + config.admin().host() + ":" + adminPort);
             endpoints.add(RegisteredEndpoint.admin(config.admin().host(), adminPort));
         }
+        if (bridge != null) {
+            entry.put("bridge", bridge.host() + ":" + bridge.port());
+            endpoints.add(RegisteredEndpoint.bridge(bridge.host(), bridge.port()));
+        }
         endpoints.addAll(RegisteredEndpoint.listeners(listeners));
         return entry.put(RegisteredEndpoint.ENTRY_FIELD, RegisteredEndpoint.toJson(endpoints));
     }
@@ -247,6 +263,11 @@ public final class Node {
     /** The proxy listeners bound on this node at start, name → {@code "host:port"}; empty without a proxy role. */
     public Map<String, String> listeners() {
         return listeners;
+    }
+
+    /** The policy bridge's port, or -1 when it is disabled. */
+    public int bridgePort() {
+        return bridge == null ? -1 : bridge.port();
     }
 
     /** The admin API's bound port, or -1 when it is disabled. */
@@ -291,7 +312,9 @@ public final class Node {
             // to one of them (as the registry's is) could never deliver the completion of close().
             Promise<Void> closed = Promise.promise();
             String id = id();
-            undeployRoles()
+            // The bridge first: it takes requests for the policy role from outside, and those stop with the drain.
+            (bridge == null ? Future.<Void>succeededFuture() : bridge.close().otherwiseEmpty())
+                    .transform(ignored -> undeployRoles())
                     .transform(ignored -> {
                         ownEndpoints.close();
                         // The admin server by hand: closing the Vert.x instance left its socket listening (and

@@ -109,6 +109,10 @@ public final class NodeLauncher {
         if (node.adminPort() >= 0) {
             lines.add("portcullis: admin on http://" + config.admin().host() + ":" + node.adminPort());
         }
+        if (node.bridgePort() >= 0) {
+            lines.add("portcullis: policy bridge on " + config.bridge().host() + ":" + node.bridgePort()
+                    + " (TLS, client certificates required; docs/policy-clients.md)");
+        }
         return lines;
     }
 

@@ -1,5 +1,6 @@
 package dev.portcullis.node.cluster;
 
+import com.hazelcast.cluster.Member;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,9 @@ public final class MemberRegistry {
 
     /** {@value}: the cluster-wide map holding node id → {@link #entry} JSON. */
     public static final String MAP_NAME = "portcullis.members";
+
+    /** {@value}: where vertx-hazelcast keeps a member's Vert.x node id (it is not the Hazelcast member UUID). */
+    static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
     private final ClusteredNode node;
 
@@ -51,10 +55,13 @@ public final class MemberRegistry {
 
     /**
      * The live members' entries, sorted by node id. A live member that has not registered (yet) appears with
-     * only its {@code nodeId} and {@code "registered": false}.
+     * only its {@code nodeId} and {@code "registered": false}. A Hazelcast lite member (a service that joined with
+     * {@link dev.portcullis.fleet.client.FleetClient}) never registers, runs no role and is marked
+     * {@code "liteMember": true}, so that it is not taken for a node still starting.
      */
     public Future<JsonArray> members() {
         Set<String> live = new HashSet<>(node.liveNodes());
+        Set<String> lite = liteMembers();
         return map().compose(map -> map.entries().compose(entries -> {
             List<JsonObject> members = new ArrayList<>();
             for (Map.Entry<String, JsonObject> entry : entries.entrySet()) {
@@ -66,11 +73,31 @@ public final class MemberRegistry {
                 }
             }
             for (String unregistered : live) {
-                members.add(new JsonObject().put("nodeId", unregistered).put("registered", false));
+                JsonObject member = new JsonObject().put("nodeId", unregistered).put("registered", false);
+                if (lite.contains(unregistered)) {
+                    member.put("liteMember", true);
+                }
+                members.add(member);
             }
             members.sort(Comparator.comparing(member -> member.getString("nodeId")));
             return Future.succeededFuture(new JsonArray(new ArrayList<>(members)));
         }));
+    }
+
+    /** The Vert.x node ids of the Hazelcast lite members (vertx-hazelcast keeps the id as a member attribute). */
+    private Set<String> liteMembers() {
+        Set<String> lite = new HashSet<>();
+        try {
+            for (Member member : node.manager().getHazelcastInstance().getCluster().getMembers()) {
+                String id = member.getAttribute(NODE_ID_ATTRIBUTE);
+                if (member.isLiteMember() && id != null) {
+                    lite.add(id);
+                }
+            }
+        } catch (RuntimeException e) {
+            // Hazelcast shutting down: the listing is about to be empty anyway.
+        }
+        return lite;
     }
 
     private Future<AsyncMap<String, JsonObject>> map() {

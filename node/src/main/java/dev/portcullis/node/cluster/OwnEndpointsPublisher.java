@@ -73,6 +73,11 @@ public final class OwnEndpointsPublisher implements MembershipListener {
         endpoints.put("admin", OwnEndpoints.entry(host, port, "this gateway's admin API"));
     }
 
+    /** Adds this node's policy bridge (docs/policy-clients.md). */
+    public void bridge(String host, int port) {
+        endpoints.put("bridge", OwnEndpoints.entry(host, port, "this gateway's policy bridge"));
+    }
+
     @Override
     public void memberAdded(MembershipEvent event) {
         refresh();

@@ -30,6 +30,11 @@ public record RegisteredEndpoint(String what, String host, int port) {
         return new RegisteredEndpoint("admin API", host, port);
     }
 
+    /** The policy bridge bound on {@code host:port} (docs/policy-clients.md). */
+    public static RegisteredEndpoint bridge(String host, int port) {
+        return new RegisteredEndpoint("policy bridge", host, port);
+    }
+
     /**
      * A listener as the roles publish it in {@value OwnEndpoints#LISTENERS_MAP}: name → {@code "host:port"}.
      *

@@ -23,6 +23,7 @@ import java.util.Map;
  *            tls: { cert-file, key-file | keystore, passphrase-file | passphrase-env, trust-file } }
  *                                               # tls absent: generated into &lt;data-dir&gt;/fleet
  * admin:   { host: 127.0.0.1, port: 9191, token-file: ... }   # port -1 disables, 0 picks a free port
+ * bridge:  { enabled: false, host: 127.0.0.1, port: 7000, tls: { cert-file, key-file, client-ca-file } }
  * policy:  { file: &lt;data-dir&gt;/policy.yaml, ... }        # given verbatim to the policy role
  * dns:     { ... }                                        # given verbatim to the dns role
  * proxy:   { access-log: { file: &lt;data-dir&gt;/access.log }, ... }   # given verbatim to the proxy role
@@ -36,13 +37,14 @@ import java.util.Map;
  * @param dataDir where the policy, the access log and other state live by default
  * @param cluster how to join the cluster
  * @param admin   where the admin API listens
+ * @param bridge  the policy bridge for services in other languages (docs/policy-clients.md)
  * @param policy  the policy role's config
  * @param dns     the dns role's config
  * @param ca      the ca role's config
  * @param proxy   the proxy role's config
  */
 public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster, AdminSettings admin,
-                         JsonObject policy, JsonObject dns, JsonObject ca, JsonObject proxy) {
+                         BridgeSettings bridge, JsonObject policy, JsonObject dns, JsonObject ca, JsonObject proxy) {
 
     /** {@value} */
     public static final String DEFAULT_DATA_DIR = "./portcullis-data";
@@ -61,6 +63,7 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
             .section("node", NODE)
             .section("cluster", ClusterSettings.SCHEMA)
             .section("admin", AdminSettings.SCHEMA)
+            .section("bridge", BridgeSettings.SCHEMA)
             .section(PolicyVerticleOptions.SECTION, PolicyVerticleOptions.SCHEMA)
             .section(DnsOptions.SECTION, DnsOptions.SCHEMA)
             .section(CaOptions.SECTION, CaOptions.SCHEMA)
@@ -110,6 +113,7 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
             Path dataDir = Path.of(text(node, "data-dir"));
             ClusterSettings cluster = ClusterSettings.from(root.section("cluster"));
             AdminSettings admin = AdminSettings.from(root.section("admin"));
+            BridgeSettings bridge = BridgeSettings.from(root.section("bridge"));
 
             JsonObject policy = section(merged, Role.POLICY);
             if (policy.getValue("file") == null) {
@@ -133,7 +137,7 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
             new DnsOptions(dns);
             new CaOptions(ca);
             new ProxyOptions(proxy);
-            return new NodeConfig(roles, dataDir, cluster, admin, policy, dns, ca, proxy);
+            return new NodeConfig(roles, dataDir, cluster, admin, bridge, policy, dns, ca, proxy);
         } catch (IllegalArgumentException e) {
             // InvalidConfigException from the schema and the options classes, and the few checks (such as
             // PolicyVerticleOptions.validate) whose plain IllegalArgumentException already names the dotted key.
@@ -180,6 +184,6 @@ public record NodeConfig(RoleCounts roles, Path dataDir, ClusterSettings cluster
 
     /** The same configuration with other roles, e.g. from {@code --roles}. */
     public NodeConfig withRoles(RoleCounts newRoles) {
-        return new NodeConfig(newRoles, dataDir, cluster, admin, policy, dns, ca, proxy);
+        return new NodeConfig(newRoles, dataDir, cluster, admin, bridge, policy, dns, ca, proxy);
     }
 }

@@ -1,9 +1,9 @@
 package dev.portcullis.node.fleet;
 
+import dev.portcullis.fleet.client.FleetEventBusTls;
 import dev.portcullis.node.config.ClusterTlsSettings;
 import dev.portcullis.node.config.ConfigException;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -77,10 +77,12 @@ public final class FleetCredentials {
      * certificate required from every peer that connects.
      */
     public EventBusOptions applyTo(EventBusOptions options) {
-        return options.setSsl(true)
-                .setKeyCertOptions(keyCert)
-                .setTrustOptions(trustOptions())
-                .setClientAuth(ClientAuth.REQUIRED);
+        return FleetEventBusTls.apply(options, keyCert, trustOptions());
+    }
+
+    /** The fleet CA file this node trusts on the event bus. */
+    public Path trustFile() {
+        return trustFile;
     }
 
     KeyCertOptions keyCertOptions() {

@@ -130,6 +130,18 @@ public final class TestCa {
         return issue(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)), names);
     }
 
+    /**
+     * Issues a client certificate (EKU clientAuth only, RFC 5280 §4.2.1.12) valid from one hour ago for seven days,
+     * for servers that require client certificates.
+     *
+     * @param commonName its CN (and a DNS SAN)
+     */
+    public Leaf issueClient(String commonName) {
+        Instant now = Instant.now();
+        return issue(now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(7)), KeyPurposeId.id_kp_clientAuth,
+                commonName);
+    }
+
     /** Issues a leaf that expired yesterday (valid for one day a week ago), for verification-failure tests. */
     public Leaf issueExpired(String... names) {
         Instant now = Instant.now();
@@ -155,11 +167,15 @@ public final class TestCa {
     }
 
     private Leaf issue(Instant notBefore, Instant notAfter, String... names) {
+        return issue(notBefore, notAfter, KeyPurposeId.id_kp_serverAuth, names);
+    }
+
+    private Leaf issue(Instant notBefore, Instant notAfter, KeyPurposeId purpose, String... names) {
         requireNames(names);
         KeyPair leafKeys = newKeyPair();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
                 Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + names[0]), leafKeys.getPublic());
-        addLeafExtensions(builder, names);
+        addLeafExtensions(builder, purpose, names);
         try {
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
@@ -172,6 +188,10 @@ public final class TestCa {
     }
 
     private static void addLeafExtensions(X509v3CertificateBuilder builder, String... names) {
+        addLeafExtensions(builder, KeyPurposeId.id_kp_serverAuth, names);
+    }
+
+    private static void addLeafExtensions(X509v3CertificateBuilder builder, KeyPurposeId purpose, String... names) {
         GeneralName[] sans = new GeneralName[names.length];
         for (int i = 0; i < names.length; i++) {
             sans[i] = IPV4.matcher(names[i]).matches()
@@ -182,7 +202,7 @@ public final class TestCa {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth}));
+                    new ExtendedKeyUsage(new KeyPurposeId[] {purpose}));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
         } catch (IOException e) {
             throw new IllegalStateException("cannot add leaf extensions", e);
