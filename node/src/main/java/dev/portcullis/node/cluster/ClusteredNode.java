@@ -57,7 +57,10 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
                 .withClusterManager(manager)
                 .withMetrics(new MicrometerMetricsFactory(metrics))
                 .buildClustered()
-                .map(vertx -> new ClusteredNode(vertx, manager, metrics, jvmMeters))
+                .map(vertx -> {
+                    RuntimeInfo.report(vertx, metrics);
+                    return new ClusteredNode(vertx, manager, metrics, jvmMeters);
+                })
                 .onFailure(failed -> {
                     jvmMeters.close();
                     Metrics.removeRegistry(metrics);
