@@ -2,10 +2,14 @@
 # Side-by-side benchmark on loopback (bench/README.md): starts the peers (origin, squid, squid-bump, tinyproxy, mitmproxy)
 # and one Portcullis node, runs portcullis-bench, prints the tables, and stops whatever it started.
 #
-#   bench/run.sh [--quick] [more portcullis-bench options...]
+#   bench/run.sh [--quick] [--profile] [more portcullis-bench options, e.g. --repeat 3]
 #
-#   --quick   3 s cells, 2 s prewarm, 5 bulk fetches, 12 s node warm-up (for development);
-#             default 5 s cells, 5 s prewarm, 30 fetches, 40 s node warm-up
+#   --quick    3 s cells, 2 s prewarm, 5 bulk fetches, 12 s node warm-up (for development);
+#              default 5 s cells, 5 s prewarm, 30 fetches, 40 s node warm-up
+#   --profile  each Portcullis node records a JFR profile (settings=profile) of the whole run into
+#              RESULTS_DIR/portcullis-NAME-STAMP.jfr, written when it stops (jfr print --events ... FILE reads it)
+#   --repeat N runs both tables N times and ends each with the median [min-max] of every ratio over the
+#              repetitions that began with a load average below 2 (--max-load L changes the bound)
 #
 # Two runs: "splice" (direct, portcullis, squid, tinyproxy; all four scenarios) and "intercept" (direct, squid-bump,
 # mitmproxy, which decrypt with their own CA; TLS scenarios only, as bumping needs TLS inside the tunnel).
@@ -27,11 +31,15 @@ data=/tmp/portcullis-bench-data
 
 timing=(--seconds 5 --warmup 1 --prewarm 5 --bulk-reps 30)
 node_warmup=10 # seconds per scenario, four scenarios
-if [ "${1:-}" = --quick ]; then
-  timing=(--seconds 3 --warmup 1 --prewarm 2 --bulk-reps 5)
-  node_warmup=3
-  shift
-fi
+profile=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) timing=(--seconds 3 --warmup 1 --prewarm 2 --bulk-reps 5); node_warmup=3; shift ;;
+    --profile) profile=true; shift ;;
+    *) break ;;
+  esac
+done
+run_stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 say() { echo "run.sh: $*" >&2; }
@@ -103,8 +111,13 @@ policy:  { file: $dir/policy.yaml }
 dns:     { static: { localhost: [127.0.0.1] } }
 proxy:   { explicit: { host: 127.0.0.1, port: $port }, transparent: $transparent, upstream-ca-file: $D/origin-ca.pem }
 YAML
+  local jfr=()
+  if [ "$profile" = true ]; then
+    mkdir -p "$results"
+    jfr=("-XX:StartFlightRecording=filename=$results/portcullis-$name-$run_stamp.jfr,settings=profile,dumponexit=true")
+  fi
   # shellcheck disable=SC2086 # NODE_JAVA_OPTS is a list of options
-  java ${NODE_JAVA_OPTS:-} -jar "$data/portcullis.jar" --config "$dir/config.yaml" > "$dir/node.log" 2>&1 &
+  java ${NODE_JAVA_OPTS:-} "${jfr[@]}" -jar "$data/portcullis.jar" --config "$dir/config.yaml" > "$dir/node.log" 2>&1 &
   node_pids[$name]=$!
   for _ in $(seq 1 240); do
     up "$port" && break

@@ -27,11 +27,17 @@ import java.util.function.Function;
  * @param trust       a CA file per target name, for proxies that intercept TLS with their own CA
  * @param pids        a process id per target name, whose process tree's CPU time is measured
  * @param json        where to save raw results, or {@code null}
+ * @param repeat      how many times the whole run is repeated, for the median and spread of each ratio
+ * @param maxLoad     a repetition counts in the summary only when the 1-minute load average before it was below this
  * @param help        whether {@code --help} was asked for
  */
 record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer> concurrency, Duration measure,
                     Duration warmup, Duration prewarm, int bulkReps, Duration timeout, Origin origin, Path originCa,
-                    Map<String, Path> trust, Map<String, Long> pids, Path json, boolean help) {
+                    Map<String, Path> trust, Map<String, Long> pids, Path json, int repeat, double maxLoad,
+                    boolean help) {
+
+    /** Default load-average bound of a counted repetition: 2, on these 2-core machines (bench/README.md). */
+    static final double DEFAULT_MAX_LOAD = 2.0;
 
     /** Default duration of each measurement: 5 s. */
     static final Duration DEFAULT_MEASURE = Duration.ofSeconds(5);
@@ -51,7 +57,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     /** The options that take a value. */
     private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--seconds", "--warmup",
             "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid", "--origin", "--origin-address",
-            "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json");
+            "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load");
 
     static final String USAGE = """
             usage: java -jar portcullis-bench.jar [options] TARGET...
@@ -75,7 +81,10 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
               --tls-port N         origin HTTPS port (default: 9443)
               --small-path PATH    resource fetched per tunnel (default: /small)
               --bulk-path PATH     resource fetched by bulk (default: /10m)
-              --json FILE          also save the raw results as JSON
+              --json FILE          also save the raw results as JSON (FILE-N.json per repetition with --repeat)
+              --repeat N           run everything N times and end with the median [min-max] of every ratio
+                                   over the repetitions that began below --max-load (default: 1)
+              --max-load L         1-minute load average a counted repetition must begin below (default: 2)
               --help               print this and exit
             Options may also be written --name=value. Prints one markdown table per scenario on stdout,
             progress on stderr.
@@ -96,6 +105,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         Duration warmup = DEFAULT_WARMUP;
         Duration prewarm = DEFAULT_PREWARM;
         int bulkReps = DEFAULT_BULK_REPS;
+        int repeat = 1;
+        double maxLoad = DEFAULT_MAX_LOAD;
         Duration timeout = DEFAULT_TIMEOUT;
         Origin o = Origin.DEFAULT;
         String host = o.host();
@@ -153,6 +164,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
                 case "--small-path" -> smallPath = path(name, value);
                 case "--bulk-path" -> bulkPath = path(name, value);
                 case "--json" -> json = Path.of(value);
+                case "--repeat" -> repeat = positive(name, value, 100);
+                case "--max-load" -> maxLoad = load(name, value);
                 default -> throw new IllegalStateException("option " + name + " is in VALUED but not handled");
             }
         }
@@ -161,7 +174,19 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         }
         Origin origin = new Origin(host, address, plainPort, tlsPort, smallPath, bulkPath);
         return new BenchOptions(List.copyOf(targets), scenarios, concurrency, measure, warmup, prewarm, bulkReps,
-                timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, help);
+                timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat, maxLoad, help);
+    }
+
+    private static double load(String name, String value) {
+        try {
+            double load = Double.parseDouble(value);
+            if (load > 0 && load < 1000) {
+                return load;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the message below.
+        }
+        throw new UsageException(name + " must be a load average above 0, was '" + value + "'");
     }
 
     /** The CA file to trust for TLS reached through {@code target}. */

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -32,6 +33,24 @@ public final class Main {
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
+    }
+
+    /** The 1-minute load average, or +infinity when it cannot be read (so that such a repetition never counts). */
+    static double loadAverage1m() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** {@code dir/name.json} → {@code dir/name-N.json}. */
+    static Path numbered(Path json, int repetition) {
+        String name = json.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + repetition + name.substring(dot)
+                : name + "-" + repetition;
+        return json.resolveSibling(numbered);
     }
 
     /**
@@ -78,25 +97,39 @@ public final class Main {
                 + Runtime.version() + (meter == null ? "" : "; CPU of " + options.pids().entrySet().stream()
                 .map(e -> e.getKey() + " (pid " + e.getValue() + ")").collect(Collectors.joining(", "))
                 + " at " + meter.ticksPerSecond() + " ticks/s") + "; load average " + loadAverage());
-        List<CellResult> results;
-        try {
-            results = bench.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("portcullis-bench: interrupted");
-            return 1;
+        List<RepeatSummary.Repetition> repetitions = new ArrayList<>();
+        for (int i = 1; i <= options.repeat(); i++) {
+            double load = loadAverage1m();
+            if (options.repeat() > 1) {
+                out.println();
+                out.println("# Repetition " + i + " of " + options.repeat() + " (load average " + loadAverage() + ")");
+            }
+            List<CellResult> results;
+            try {
+                results = bench.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("portcullis-bench: interrupted");
+                return 1;
+            }
+            repetitions.add(new RepeatSummary.Repetition(load, results));
+            if (options.json() != null) {
+                Path file = options.repeat() == 1 ? options.json() : numbered(options.json(), i);
+                try {
+                    JsonReport.write(file, started, options, meter == null ? 0 : meter.ticksPerSecond(), results);
+                    err.println("raw results written to " + file);
+                } catch (IOException e) {
+                    err.println("portcullis-bench: cannot write " + file + ": " + e.getMessage());
+                    return 1;
+                }
+            }
         }
         out.println();
         out.println("Load average at the end: " + loadAverage());
-        if (options.json() != null) {
-            try {
-                JsonReport.write(options.json(), started, options, meter == null ? 0 : meter.ticksPerSecond(),
-                        results);
-                err.println("raw results written to " + options.json());
-            } catch (IOException e) {
-                err.println("portcullis-bench: cannot write " + options.json() + ": " + e.getMessage());
-                return 1;
-            }
+        if (options.repeat() > 1) {
+            out.println();
+            out.print(new RepeatSummary(options.targets(), options.pids().keySet(), options.maxLoad())
+                    .render(options.scenarios(), repetitions));
         }
         return 0;
     }
