@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +48,8 @@ class AdmissionTest {
     private static final ConnectionLimits LIMITS = new ConnectionLimits(new LimitOptions());
 
     private Vertx vertx;
+    /** One client for the test, held: Vert.x 5 closes an unreachable client and its connections at a GC. */
+    private NetClient netClient;
     private LocalFleet fleet;
     private NetServer origin;
     private final AtomicInteger originAccepted = new AtomicInteger();
@@ -65,6 +68,7 @@ class AdmissionTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
+        netClient = vertx.createNetClient();
         fleet = new LocalFleet(vertx);
         origin = vertx.createNetServer().connectHandler(socket -> {
             originAccepted.incrementAndGet();
@@ -104,7 +108,7 @@ class AdmissionTest {
     private NetSocket admitOneClient(DecideRequest question, Payload payload) {
         admitted = new CompletableFuture<>();
         admit = connection -> fleet.admission.admit(connection, question, HostName.parse("origin.test"), payload);
-        return vertx.createNetClient().connect(proxy.actualPort(), "127.0.0.1").await();
+        return netClient.connect(proxy.actualPort(), "127.0.0.1").await();
     }
 
     private Admitted outcome() throws Exception {
@@ -198,7 +202,7 @@ class AdmissionTest {
                             new Payload.Tunnel()));
         };
         admitted = new CompletableFuture<>();
-        NetSocket client = vertx.createNetClient().connect(proxy.actualPort(), "127.0.0.1").await();
+        NetSocket client = netClient.connect(proxy.actualPort(), "127.0.0.1").await();
         client.close().await();
 
         assertThatThrownBy(this::outcome).isInstanceOf(ClientGoneException.class);
