@@ -339,9 +339,10 @@ public final class Node {
     private Future<Void> undeployRoles() {
         Future<Void> chain = Future.succeededFuture();
         List<Role> roles = List.copyOf(config.roles().roles());
+        int lastNonProxy = lastNonProxy(roles);
         for (int i = deployments.size() - 1; i >= 0; i--) {
             String deployment = deployments.get(i);
-            if (roles.get(i) != Role.PROXY && i == lastNonProxy(roles)) {
+            if (i == lastNonProxy) {
                 chain = chain.transform(ignored -> leaveRouting());
             }
             chain = chain.transform(ignored -> cluster.vertx().undeploy(deployment)
