@@ -4,7 +4,6 @@ import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.node.admin.AdminServer;
 import dev.portcullis.proxy.access.AccessLog;
 import dev.portcullis.node.admin.AdminToken;
-import dev.portcullis.node.admin.Readiness;
 import dev.portcullis.node.cluster.BusWarmUp;
 import dev.portcullis.node.bridge.PolicyBridge;
 import dev.portcullis.node.cluster.ClusteredNode;
@@ -90,9 +89,9 @@ public final class Node {
     }
 
     /**
-     * Starts a node: creates the data directory, joins the cluster, deploys the roles, warms up the event-bus
-     * connections to the policy and dns roles, starts the admin API and registers the node in the cluster's
-     * member registry.
+     * Starts a node: creates the data directory, joins the cluster, opens the event-bus connections to every member
+     * ({@link BusWarmUp}), deploys the roles, starts the admin API and registers the node in the cluster's member
+     * registry.
      *
      * @return a future completed with the running node, or failed with a
      * {@link dev.portcullis.node.roles.RoleStartException} naming the role that did not start, a
@@ -184,13 +183,12 @@ public final class Node {
                 .compose(warm -> new RoleDeployer(vertx).deploy(config.roles(), config.sections()))
                 .compose(deployments -> {
                     deployed.addAll(deployments);
-                    return warmUp(vertx);
+                    return config.admin().enabled()
+                            ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token,
+                            draining::get).listen(config.admin())
+                            .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
+                            : Future.<HttpServer>succeededFuture(null);
                 })
-                .compose(warm -> config.admin().enabled()
-                        ? new AdminServer(vertx, cluster.nodeId(), registry, cluster.metrics(), token, draining::get)
-                        .listen(config.admin())
-                        .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
-                        : Future.<HttpServer>succeededFuture(null))
                 .compose(admin -> (config.bridge().enabled()
                         ? PolicyBridge.start(vertx, config.bridge())
                         : Future.<PolicyBridge>succeededFuture(null))
@@ -198,18 +196,6 @@ public final class Node {
                                 deployed, draining, bridge)))
                 .compose(node -> registry.register(node.registryEntry()).map(node))
                 .onSuccess(node -> LOG.info("node {} up with roles {}", node.id(), config.roles()));
-    }
-
-    /**
-     * Asks the policy and dns roles once, wherever they run, and ignores the answer: the first event-bus request
-     * to another node sets up the connection and its TLS handshake, and can take up to a second (the clustered
-     * event bus connects to a node lazily, on the first message for it), which would otherwise fall on the first
-     * readiness probe or the first proxied connection.
-     */
-    private static Future<Void> warmUp(Vertx vertx) {
-        return new Readiness(vertx, WARM_UP_TIMEOUT).probe()
-                .onSuccess(result -> LOG.debug("warm-up probe: {}", result.encode()))
-                .mapEmpty();
     }
 
     private static Map<String, String> readListeners(Vertx vertx) {

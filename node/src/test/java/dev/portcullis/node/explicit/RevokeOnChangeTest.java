@@ -9,6 +9,7 @@ import dev.portcullis.node.testkit.Poll;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
 import dev.portcullis.node.testkit.TlsTrust;
+import dev.portcullis.node.testkit.Tunnels;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,19 +140,7 @@ class RevokeOnChangeTest {
     }
 
     private static Socket tunnel(int node, String host, int port) throws IOException {
-        Socket socket = new Socket("127.0.0.1", cluster.listenerPort(node, "explicit"));
-        socket.setSoTimeout(5000);
-        socket.getOutputStream().write(("CONNECT " + host + ":" + port + " HTTP/1.1\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            assertThat(next).as("the proxy's answer to CONNECT " + host + " so far: " + head).isNotNegative();
-            head.write(next);
-        }
-        assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-        return socket;
+        return Tunnels.open(cluster.listenerPort(node, "explicit"), host, port);
     }
 
     /**
@@ -210,26 +198,6 @@ class RevokeOnChangeTest {
         return total;
     }
 
-    /** Sends {@code text} through the tunnel and reads it back. */
-    private static String echoed(Socket tunnel, String text) throws IOException {
-        OutputStream out = tunnel.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        byte[] back = tunnel.getInputStream().readNBytes(text.length());
-        return new String(back, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Whether the gateway ended the tunnel: end of stream (or a reset) rather than a read timeout. */
-    private static boolean closedByGateway(Socket tunnel) {
-        try {
-            return tunnel.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
-
     private static List<JsonObject> records(Path file) {
         return new AccessRecords(file).all();
     }
@@ -254,24 +222,25 @@ class RevokeOnChangeTest {
              Socket survivor = tunnel(2, "revoked.test");
              SSLSocket inspected = decrypted();
              Socket download = downloading()) {
-            assertThat(echoed(revoked, "one\n")).isEqualTo("one\n");
-            assertThat(echoed(kept, "one\n")).isEqualTo("one\n");
-            assertThat(echoed(survivor, "one\n")).isEqualTo("one\n");
+            assertThat(Tunnels.echoed(revoked, "one\n")).isEqualTo("one\n");
+            assertThat(Tunnels.echoed(kept, "one\n")).isEqualTo("one\n");
+            assertThat(Tunnels.echoed(survivor, "one\n")).isEqualTo("one\n");
             assertThat(get(inspected)).startsWith("HTTP/1.1 200").endsWith(origin.body());
 
             Files.writeString(policy, TWO_REMOVED);
 
             // The proxy with the setting closes the denied tunnels: each client reads the end of its stream.
-            Poll.until(Duration.ofSeconds(10), () -> closedByGateway(revoked), closed -> closed,
+            Poll.until(Duration.ofSeconds(10), () -> Tunnels.closedByGateway(revoked), closed -> closed,
                     "the tunnel to revoked.test closed by the gateway");
-            Poll.until(Duration.ofSeconds(10), () -> closedByGateway(inspected), closed -> closed,
+            Poll.until(Duration.ofSeconds(10), () -> Tunnels.closedByGateway(inspected), closed -> closed,
                     "the decrypted tunnel to inspected.test closed by the gateway");
             // A keep-alive plain connection's download in flight from a name now denied ends with its upstream.
             assertThat(drained(download)).as("the download cut short").isLessThan(HUGE);
             // The other proxy has had the same notice; its tunnel to the same name carries on.
             Poll.until(Duration.ofSeconds(10), () -> announced.size(), count -> count > 0, "policy.changed on node 2");
-            assertThat(echoed(kept, "two\n")).as("the allowed name's tunnel on the revoking proxy").isEqualTo("two\n");
-            assertThat(echoed(survivor, "two\n")).as("the tunnel of the proxy without the setting")
+            assertThat(Tunnels.echoed(kept, "two\n")).as("the allowed name's tunnel on the revoking proxy")
+                    .isEqualTo("two\n");
+            assertThat(Tunnels.echoed(survivor, "two\n")).as("the tunnel of the proxy without the setting")
                     .isEqualTo("two\n");
 
             JsonObject record = Poll.until(Duration.ofSeconds(10), () -> records(revokingLog).stream()

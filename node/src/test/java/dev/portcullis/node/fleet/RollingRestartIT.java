@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +48,8 @@ class RollingRestartIT {
                 destinations: [127.0.0.1/32]
             """;
     private static final Duration START = Duration.ofSeconds(90);
+    /** The figures of the run, for the note and README ("Drain and rolling restarts"). */
+    private static final Logger LOG = LoggerFactory.getLogger(RollingRestartIT.class);
 
     @TempDir
     Path dir;
@@ -104,8 +108,8 @@ class RollingRestartIT {
                     load.awaitMore(100, Duration.ofSeconds(60));
                 }
                 long rolled = load.succeeded();
-                System.out.println("rolling restart: " + rolled + " tunnels, " + load.failures().size()
-                        + " failed; SIGTERM to exit per node: " + drains);
+                LOG.info("rolling restart: {} tunnels, {} failed; SIGTERM to exit per node: {}", rolled,
+                        load.failures().size(), drains);
                 assertThat(load.failures()).as("tunnels failed during the rolling restart").isEmpty();
 
                 FleetNode policy = fleetNodes.get(0);
@@ -114,10 +118,10 @@ class RollingRestartIT {
                 load.awaitMore(300, Duration.ofSeconds(60));
                 List<TunnelLoad.Failure> failed = load.failures();
                 long after = load.succeeded() - rolled;
-                System.out.println("kill -9 of " + policy.name + ": " + failed.size() + " tunnels failed, "
-                        + after + " succeeded after it; failures began at +"
-                        + failed.stream().map(f -> (f.startedAtMs() - killedAt) + " ms").toList() + ": "
-                        + failed.stream().map(TunnelLoad.Failure::reason).distinct().collect(Collectors.joining("; ")));
+                LOG.info("kill -9 of {}: {} tunnels failed, {} succeeded after it; failures began at +{}: {}",
+                        policy.name, failed.size(), after,
+                        failed.stream().map(f -> (f.startedAtMs() - killedAt) + " ms").toList(),
+                        failed.stream().map(TunnelLoad.Failure::reason).distinct().collect(Collectors.joining("; ")));
                 assertThat(failed).as("tunnels that began 2 s or more after the kill")
                         .allMatch(failure -> failure.startedAtMs() - killedAt < 2000);
             }

@@ -9,6 +9,7 @@ import dev.portcullis.api.ca.CaClient;
 import dev.portcullis.node.testkit.TestCa;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.node.testkit.TestOrigin;
+import dev.portcullis.node.testkit.Tunnels;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -29,12 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +131,7 @@ class DrainTest {
             String authority = "plain.test:" + plain.port();
             client.getOutputStream().write(("GET http://" + authority + "/ HTTP/1.1\r\nHost: " + authority
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            String head = readHead(client.getInputStream());
+            String head = Tunnels.readHead(client.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
             int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
             assertThat(new String(client.getInputStream().readNBytes(length), StandardCharsets.ISO_8859_1))
@@ -142,7 +141,7 @@ class DrainTest {
             Future<Void> closing = proxy.close();
 
             // Well before the 10 s deadline for a next request, which would close it too.
-            Poll.until(Duration.ofSeconds(5), () -> closedByGateway(client), closed -> closed,
+            Poll.until(Duration.ofSeconds(5), () -> Tunnels.closedByGateway(client), closed -> closed,
                     "the idle keep-alive connection closed by the drain");
             Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
         }
@@ -186,30 +185,21 @@ class DrainTest {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            assertThat(next).as("the answer so far: " + head).isNotNegative();
-            head.write(next);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
     @Test
     void aDrainingProxyIsUnreadyRefusesNewClientsAndLetsAnOpenTunnelFinish() throws Exception {
         Node proxy = cluster.node(1);
         int port = cluster.listenerPort(1, "explicit");
         assertThat(readyStatus(proxy)).isEqualTo(200);
-        try (Socket tunnel = tunnel(port)) {
-            assertThat(echoed(tunnel, "before\n")).isEqualTo("before\n");
+        try (Socket tunnel = Tunnels.open(port, "echo.test", echo.port())) {
+            assertThat(Tunnels.echoed(tunnel, "before\n")).isEqualTo("before\n");
 
             Future<Void> closing = proxy.close();
 
             assertThat(readyStatus(proxy)).as("/readyz once the drain began").isEqualTo(503);
             Poll.until(Duration.ofSeconds(10), () -> refused(port), refused -> refused,
                     "the listener refusing new connections");
-            assertThat(echoed(tunnel, "during\n")).as("the open tunnel while the node drains").isEqualTo("during\n");
+            assertThat(Tunnels.echoed(tunnel, "during\n")).as("the open tunnel while the node drains")
+                    .isEqualTo("during\n");
             assertThat(closing.isComplete()).as("the node waits for its open tunnel").isFalse();
 
             tunnel.close();
@@ -224,12 +214,12 @@ class DrainTest {
     @Test
     void aTunnelStillOpenWhenTheDrainTimeoutPassesIsClosedWithReasonDrain() throws Exception {
         Node proxy = cluster.node(2);
-        try (Socket tunnel = tunnel(cluster.listenerPort(2, "explicit"))) {
-            assertThat(echoed(tunnel, "hello\n")).isEqualTo("hello\n");
+        try (Socket tunnel = Tunnels.open(cluster.listenerPort(2, "explicit"), "echo.test", echo.port())) {
+            assertThat(Tunnels.echoed(tunnel, "hello\n")).isEqualTo("hello\n");
 
             Future<Void> closing = proxy.close();
 
-            Poll.until(Duration.ofSeconds(10), () -> closedByGateway(tunnel), closed -> closed,
+            Poll.until(Duration.ofSeconds(10), () -> Tunnels.closedByGateway(tunnel), closed -> closed,
                     "the tunnel closed by the gateway after drain-timeout");
             Poll.until(Duration.ofSeconds(10), closing::isComplete, done -> done, "the node stopped");
         }
@@ -250,38 +240,6 @@ class DrainTest {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private Socket tunnel(int proxyPort) throws IOException {
-        Socket socket = new Socket("127.0.0.1", proxyPort);
-        socket.setSoTimeout(5000);
-        socket.getOutputStream().write(("CONNECT echo.test:" + echo.port() + " HTTP/1.1\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            assertThat(next).as("the answer to CONNECT so far: " + head).isNotNegative();
-            head.write(next);
-        }
-        assertThat(head.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
-        return socket;
-    }
-
-    private static String echoed(Socket tunnel, String text) throws IOException {
-        tunnel.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-        tunnel.getOutputStream().flush();
-        return new String(tunnel.getInputStream().readNBytes(text.length()), StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean closedByGateway(Socket tunnel) {
-        try {
-            return tunnel.getInputStream().read() < 0;
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.portcullis.node.testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -155,7 +153,7 @@ public final class TunnelLoad implements AutoCloseable {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-            String head = readHead(socket.getInputStream());
+            String head = Tunnels.readHead(socket.getInputStream());
             if (!head.startsWith("HTTP/1.1 200")) {
                 throw new IOException("CONNECT answered " + head.lines().findFirst().orElse(head) + " "
                         + head.lines().filter(line -> line.startsWith("Proxy-Status")).findFirst().orElse(""));
@@ -167,18 +165,6 @@ public final class TunnelLoad implements AutoCloseable {
                 throw new IOException("echo cut short: " + back.length + " of " + message.length + " bytes");
             }
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            if (next < 0) {
-                throw new IOException("the proxy closed before its answer to CONNECT; so far: " + head);
-            }
-            head.write(next);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Stops every thread and waits for them. */
