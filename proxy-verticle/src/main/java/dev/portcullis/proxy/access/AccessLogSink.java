@@ -1,6 +1,5 @@
 package dev.portcullis.proxy.access;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -17,12 +16,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One destination of access records (a file, or standard output) written through logback: a logger of its own
- * {@link LoggerContext} → an {@link AsyncAppender} → a {@link RollingFileAppender} (or {@link ConsoleAppender}) with
- * the {@link JsonLineEncoder}. A context per destination, not the application's: nodes in one JVM (tests run
+ * One destination of access records (a file, or standard output) written through logback: a
+ * {@link BatchingWriter} thread → a {@link RollingFileAppender} (or {@link ConsoleAppender}) of its own
+ * {@link LoggerContext}, with the {@link JsonLineEncoder}. A context per destination, not the application's: nodes in one JVM (tests run
  * several) each get their own file and logger, a reconfiguration of the application's logging (logback.xml) cannot
  * stop or redirect it, and rolling of one file never waits on another's.
  */
@@ -31,6 +31,9 @@ final class AccessLogSink {
     /** Records waiting for the writer thread; past it lines are dropped and counted, the event loops never wait. */
     static final int QUEUE_SIZE = 8192;
 
+    /** How long closing waits for the lines still queued. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(AccessLogSink.class);
     private static final Counter DROPPED = Counter.builder("portcullis.access.log.dropped")
             .description("Access records not written because the writer's queue was full")
@@ -38,15 +41,21 @@ final class AccessLogSink {
 
     private final String name;
     private final LoggerContext context;
-    private final Logger logger;
+    private final OutputStreamAppender<ILoggingEvent> appender;
+    private final BatchingWriter writer;
     private final ReopenableFileAppender file;
     int users;
 
-    private AccessLogSink(String name, LoggerContext context, Logger logger, ReopenableFileAppender file) {
+    private AccessLogSink(String name, LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,
+                          ReopenableFileAppender file) {
         this.name = name;
         this.context = context;
-        this.logger = logger;
+        this.appender = appender;
         this.file = file;
+        Logger logger = context.getLogger(AccessLog.LOGGER_NAME);
+        logger.setLevel(Level.INFO);
+        logger.setAdditive(false);
+        this.writer = new BatchingWriter("portcullis-access-log " + name, QUEUE_SIZE, logger, appender);
     }
 
     /** A sink writing to {@code options.getFile()}, rolling as the options say. */
@@ -69,7 +78,7 @@ final class AccessLogSink {
         rolling.start();
         appender.setRollingPolicy(rolling);
         appender.start();
-        return new AccessLogSink(path, context, logger(context, appender), appender);
+        return new AccessLogSink(path, context, appender, appender);
     }
 
     /** A sink writing to standard output, one line per record as in a file. */
@@ -80,11 +89,14 @@ final class AccessLogSink {
         appender.setName("stdout");
         appender.setEncoder(encoder(context));
         appender.start();
-        return new AccessLogSink("stdout", context, logger(context, appender), null);
+        return new AccessLogSink("stdout", context, appender, null);
     }
 
+    /** Queues {@code line}; when the writer is {@value #QUEUE_SIZE} lines behind, drops and counts it. */
     void write(String line) {
-        logger.info(line);
+        if (!writer.offer(line)) {
+            DROPPED.increment();
+        }
     }
 
     /**
@@ -98,10 +110,15 @@ final class AccessLogSink {
         }
     }
 
-    /** Writes what is queued (logback waits up to 1 s for it), then closes the file. */
+    /** Writes what is queued (waiting up to {@link #CLOSE_TIMEOUT} for it), then closes the file. */
     void close() {
-        // The appenders first (the queue drains, a compression under way is waited for), then the context's threads.
-        logger.detachAndStopAllAppenders();
+        try {
+            writer.close(CLOSE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Then the appender (a compression under way is waited for), then the context's threads.
+        appender.stop();
         context.stop();
     }
 
@@ -115,8 +132,7 @@ final class AccessLogSink {
         // logback reports its own failures (a file it cannot open) as statuses; this context has no console
         // listener, so they would be silent: say them in the node's log.
         context.getStatusManager().add((Status status) -> {
-            // An interrupted wait for a compression is logback stopping its own async worker at close: the
-            // compression goes on regardless.
+            // An interrupted wait for a compression at close: the compression goes on regardless.
             if (status.getEffectiveLevel() >= Status.WARN && !(status.getThrowable() instanceof InterruptedException)) {
                 LOG.warn("access log {}: {}", name, status.getMessage(), status.getThrowable());
             }
@@ -130,41 +146,6 @@ final class AccessLogSink {
         encoder.setContext(context);
         encoder.start();
         return encoder;
-    }
-
-    private static Logger logger(LoggerContext context, OutputStreamAppender<ILoggingEvent> target) {
-        CountingAsyncAppender async = new CountingAsyncAppender();
-        async.setContext(context);
-        async.setName("async");
-        async.setQueueSize(QUEUE_SIZE);
-        // 0: never drop INFO early to make room (AsyncAppender's default drops INFO at 80% full); only a full
-        // queue drops, and that is counted.
-        async.setDiscardingThreshold(0);
-        async.setNeverBlock(true);
-        async.addAppender(target);
-        async.start();
-        Logger logger = context.getLogger(AccessLog.LOGGER_NAME);
-        logger.setLevel(Level.INFO);
-        logger.setAdditive(false);
-        logger.addAppender(async);
-        return logger;
-    }
-
-    /**
-     * An {@link AsyncAppender} that counts what it drops. With {@code neverBlock} logback offers each event to its
-     * queue and forgets it when the queue is full, saying nothing; here a full queue is seen first and the line is
-     * counted in {@code portcullis_access_log_dropped_total}. Two threads racing for the last free slot can still
-     * lose one line uncounted, so the count is a lower bound.
-     */
-    private static final class CountingAsyncAppender extends AsyncAppender {
-        @Override
-        protected void append(ILoggingEvent event) {
-            if (getRemainingCapacity() == 0) {
-                DROPPED.increment();
-                return;
-            }
-            super.append(event);
-        }
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.portcullis.proxy.access;
 
+import dev.portcullis.proxy.metrics.RuleTags;
+import dev.portcullis.proxy.metrics.StageTimers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import dev.portcullis.proxy.metrics.RuleTags;
-import dev.portcullis.proxy.metrics.StageTimers;
 import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts what the access records say, so the metrics and the log are the same facts under the same names:
@@ -16,47 +19,45 @@ import io.vertx.core.json.JsonObject;
  * the rule tag capped by {@link RuleTags}) and {@code portcullis_tunnel_duration_seconds{listener}} (each record's
  * {@code durationMs}). Registered in
  * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
+ *
+ * <p>Each series is looked up once and kept, by its tag values: building a meter's id (sorting its tags, hashing
+ * them, finding it in the registry) for every record cost more than the counting itself. The tag values are
+ * bounded (listener names from the configuration, a handful of verdicts, inspections and status classes, rule
+ * names capped by {@link RuleTags}), so the maps are too; the global registry's meters follow registries added to
+ * it or removed later, so a kept one stays right.
  */
 final class AccessMetrics {
 
     private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+
+    private static final Map<ConnectionSeries, Counter> CONNECTIONS = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> REVOKED = new ConcurrentHashMap<>();
+    private static final Map<RuleSeries, Counter> RULES = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> BYTES_UP = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> BYTES_DOWN = new ConcurrentHashMap<>();
 
     private AccessMetrics() {
     }
 
     static void count(JsonObject record) {
         String listener = record.getString(AccessRecord.LISTENER, "unknown");
-        Counter.builder("portcullis.connections")
-                .description("Connections (and requests inside decrypted connections) by how they ended")
-                .tag("listener", listener)
-                .tag("verdict", record.getString(AccessRecord.VERDICT, "none"))
-                .tag("inspection", record.getString(AccessRecord.INSPECTION, "none"))
-                .tag("outcome", outcome(record.getValue(AccessRecord.STATUS)))
-                .tag("ech", String.valueOf(Boolean.TRUE.equals(record.getValue(AccessRecord.ECH))))
-                .register(REGISTRY)
+        String verdict = record.getString(AccessRecord.VERDICT, "none");
+        CONNECTIONS.computeIfAbsent(new ConnectionSeries(listener, verdict,
+                        record.getString(AccessRecord.INSPECTION, "none"), outcome(record.getValue(AccessRecord.STATUS)),
+                        Boolean.TRUE.equals(record.getValue(AccessRecord.ECH))), AccessMetrics::connections)
                 .increment();
         if (AccessRecord.REVOKED.equals(record.getValue(AccessRecord.REASON))) {
-            Counter.builder("portcullis.tunnels.revoked")
-                    .description("Open connections closed because a new policy version denies them "
-                            + "(proxy.revoke-on-change)")
-                    .tag("listener", listener)
-                    .register(REGISTRY)
-                    .increment();
+            REVOKED.computeIfAbsent(listener, AccessMetrics::revoked).increment();
         }
         String rule = record.getString(AccessRecord.RULE);
         if (rule != null) {
-            Counter.builder("portcullis.rule.decisions")
-                    .description("Records decided by each policy rule (past proxy.metrics.max-rule-tags: other)")
-                    .tag("rule", RuleTags.tag(rule))
-                    .tag("verdict", record.getString(AccessRecord.VERDICT, "none"))
-                    .register(REGISTRY)
-                    .increment();
+            RULES.computeIfAbsent(new RuleSeries(RuleTags.tag(rule), verdict), AccessMetrics::rules).increment();
         }
         if (record.getValue(AccessRecord.DURATION_MS) instanceof Number duration) {
             StageTimers.tunnel(listener, duration.longValue());
         }
-        bytes(listener, "up", record.getValue(AccessRecord.BYTES_UP));
-        bytes(listener, "down", record.getValue(AccessRecord.BYTES_DOWN));
+        bytes(BYTES_UP, listener, "up", record.getValue(AccessRecord.BYTES_UP));
+        bytes(BYTES_DOWN, listener, "down", record.getValue(AccessRecord.BYTES_DOWN));
     }
 
     /** The status class ("2xx", "4xx", ...), or "none" when the client left before any answer. */
@@ -64,15 +65,48 @@ final class AccessMetrics {
         return status instanceof Number number ? number.intValue() / 100 + "xx" : "none";
     }
 
-    private static void bytes(String listener, String direction, Object count) {
+    private static void bytes(Map<String, Counter> series, String listener, String direction, Object count) {
         if (count instanceof Number number && number.longValue() > 0) {
-            Counter.builder("portcullis.bytes")
-                    .description("Bytes relayed, client to upstream (up) and back (down)")
-                    .baseUnit("bytes")
-                    .tag("listener", listener)
-                    .tag("direction", direction)
-                    .register(REGISTRY)
+            series.computeIfAbsent(listener, name -> Counter.builder("portcullis.bytes")
+                            .description("Bytes relayed, client to upstream (up) and back (down)")
+                            .baseUnit("bytes")
+                            .tag("listener", name)
+                            .tag("direction", direction)
+                            .register(REGISTRY))
                     .increment(number.doubleValue());
         }
+    }
+
+    private static Counter connections(ConnectionSeries series) {
+        return Counter.builder("portcullis.connections")
+                .description("Connections (and requests inside decrypted connections) by how they ended")
+                .tag("listener", series.listener())
+                .tag("verdict", series.verdict())
+                .tag("inspection", series.inspection())
+                .tag("outcome", series.outcome())
+                .tag("ech", String.valueOf(series.ech()))
+                .register(REGISTRY);
+    }
+
+    private static Counter revoked(String listener) {
+        return Counter.builder("portcullis.tunnels.revoked")
+                .description("Open connections closed because a new policy version denies them "
+                        + "(proxy.revoke-on-change)")
+                .tag("listener", listener)
+                .register(REGISTRY);
+    }
+
+    private static Counter rules(RuleSeries series) {
+        return Counter.builder("portcullis.rule.decisions")
+                .description("Records decided by each policy rule (past proxy.metrics.max-rule-tags: other)")
+                .tag("rule", series.rule())
+                .tag("verdict", series.verdict())
+                .register(REGISTRY);
+    }
+
+    private record ConnectionSeries(String listener, String verdict, String inspection, String outcome, boolean ech) {
+    }
+
+    private record RuleSeries(String rule, String verdict) {
     }
 }

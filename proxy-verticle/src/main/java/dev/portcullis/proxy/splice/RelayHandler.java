@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -65,9 +66,16 @@ final class RelayHandler extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            // The first FIN says who ended the tunnel: the record's reason is "client" or "upstream".
+            splice.closedBy(fromClient ? "client" : "upstream");
             splice.inputEnded(fromClient, true);
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
-                if (peer instanceof DuplexChannel duplex && !splice.inputEnded(!fromClient)) {
+                if (peer instanceof DuplexChannel duplex && peer.isActive() && !splice.inputEnded(!fromClient)) {
+                    // The peer's own FIN, when it comes, ends the last direction: let it close the peer at once
+                    // (and this side after it, onClosed). Left half-closable, the peer's socket would be shut
+                    // for reading after both FINs, which the kernel refuses (ENOTCONN) and Netty reports by
+                    // throwing.
+                    peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                     duplex.shutdownOutput();
                 } else {
                     peer.close();
@@ -95,7 +103,9 @@ final class RelayHandler extends ChannelDuplexHandler {
         }
         closed = true;
         splice.closedBy(fromClient ? "client" : "upstream");
-        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (peer.isActive()) {
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
         splice.channelClosed();
     }
 
