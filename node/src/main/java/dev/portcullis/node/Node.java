@@ -7,7 +7,8 @@ import dev.portcullis.node.admin.AdminToken;
 import dev.portcullis.node.cluster.BusWarmUp;
 import dev.portcullis.node.bridge.PolicyBridge;
 import dev.portcullis.node.cluster.ClusteredNode;
-import dev.portcullis.node.cluster.WithdrawingClusterManager;
+import dev.portcullis.node.cluster.LeavingArrivals;
+import dev.portcullis.node.cluster.RoutingClusterManager;
 import dev.portcullis.node.cluster.MemberRegistry;
 import dev.portcullis.node.cluster.OwnEndpointsPublisher;
 import dev.portcullis.node.cluster.RegisteredEndpoint;
@@ -52,11 +53,17 @@ public final class Node {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(3);
     /**
-     * How long a leaving node's roles go on answering after it left the bus's routing: the other members learn of
-     * it from Hazelcast's events on the registration map, within milliseconds on a healthy cluster; a second
-     * covers a loaded one.
+     * How long a leaving node's roles go on answering after it left the bus's routing, at least: the other members
+     * learn of it from Hazelcast's events on the registration map, within milliseconds on a healthy cluster.
      */
     private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
+    /**
+     * After {@link #LEAVE_GRACE}, the roles stop once no request has arrived for this long: on a loaded fleet a
+     * member's routing can learn of the withdrawal later than the grace, and its requests still come.
+     */
+    private static final Duration LEAVE_QUIET = Duration.ofMillis(500);
+    /** The longest a leaving node waits for requests to stop arriving before its roles stop anyway. */
+    private static final Duration LEAVE_AT_MOST = Duration.ofSeconds(10);
 
     private final NodeConfig config;
     private final ClusteredNode cluster;
@@ -189,6 +196,8 @@ public final class Node {
                             .onSuccess(server -> ownEndpoints.admin(config.admin().host(), server.actualPort()))
                             : Future.<HttpServer>succeededFuture(null);
                 })
+                // Only now do other members route role requests here: every role is ready to answer them.
+                .compose(admin -> cluster.manager().enterRouting().map(admin))
                 .compose(admin -> (config.bridge().enabled()
                         ? PolicyBridge.start(vertx, config.bridge())
                         : Future.<PolicyBridge>succeededFuture(null))
@@ -318,9 +327,9 @@ public final class Node {
 
     /**
      * Undeploys the roles in the reverse of their start order, each once the one before it is gone; the proxy
-     * first. Before the others go, the node is taken out of the bus's routing ({@link WithdrawingClusterManager})
-     * and waits {@link #LEAVE_GRACE} with its consumers still answering, so that no request routed here meanwhile
-     * is dropped unanswered.
+     * first. Before the others go, the node is taken out of the bus's routing ({@link RoutingClusterManager}), then
+     * waits, at least {@link #LEAVE_GRACE} and until requests stop arriving, with its consumers still answering, so
+     * that no request routed here meanwhile is dropped unanswered.
      */
     private Future<Void> undeployRoles() {
         Future<Void> chain = Future.succeededFuture();
@@ -347,10 +356,22 @@ public final class Node {
     }
 
     private Future<Void> leaveRouting() {
-        LOG.info("node {}: leaving the bus's routing; answering what still arrives for {} ms", id(),
-                LEAVE_GRACE.toMillis());
+        LOG.info("node {}: leaving the bus's routing; answering what still arrives for at least {} ms, until none "
+                + "has for {} ms", id(), LEAVE_GRACE.toMillis(), LEAVE_QUIET.toMillis());
+        long startNanos = System.nanoTime();
+        LeavingArrivals arrivals = LeavingArrivals.watch(cluster.vertx(), cluster.manager().ownAddresses());
         return cluster.manager().withdraw().otherwiseEmpty()
-                .compose(withdrawn -> Future.future(waited ->
-                        cluster.vertx().setTimer(LEAVE_GRACE.toMillis(), id -> waited.complete())));
+                .compose(withdrawn -> arrivals.awaitQuiet(LEAVE_GRACE, LEAVE_QUIET, LEAVE_AT_MOST))
+                .onSuccess(quiet -> {
+                    long waitedMs = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+                    if (quiet) {
+                        LOG.info("node {}: no request arrived for {} ms; stopping the roles after {} ms", id(),
+                                LEAVE_QUIET.toMillis(), waitedMs);
+                    } else {
+                        LOG.warn("node {}: requests still arrive after {} ms out of the bus's routing; stopping "
+                                + "the roles anyway, later ones go unanswered", id(), waitedMs);
+                    }
+                })
+                .mapEmpty();
     }
 }

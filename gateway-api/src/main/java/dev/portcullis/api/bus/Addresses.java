@@ -1,5 +1,7 @@
 package dev.portcullis.api.bus;
 
+import java.util.Set;
+
 /**
  * Event-bus addresses of the Portcullis roles. Request/reply addresses carry a version suffix so that a
  * new contract can run beside the old one during a rolling upgrade.
@@ -38,6 +40,14 @@ public final class Addresses {
      * again now. Its consumers are local ones, so it never reaches another node.
      */
     public static final String NODE_RELOAD = "portcullis.node.reload";
+
+    /**
+     * The request/reply addresses of the roles, each answered by one instance the bus picks round robin: a node
+     * enters their routing once it is up, and leaves it before its roles stop (README, "Drain and rolling
+     * restarts"). The publish addresses are not among them: a starting node must hear every change at once.
+     */
+    public static final Set<String> ROLE_REQUESTS = Set.of(POLICY_DECIDE, POLICY_INFO, POLICY_HTTP, DNS_RESOLVE,
+            DNS_INFO, DNS_RECENT_NAMES, CA_SIGN, CA_ROOT, CA_INFO);
 
     private Addresses() {
     }

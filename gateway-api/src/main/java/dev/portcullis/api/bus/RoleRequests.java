@@ -1,7 +1,9 @@
 package dev.portcullis.api.bus;
 
 import dev.portcullis.api.log.ThrottledLog;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -23,10 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A request whose target instance has gone is sent once more: the clustered event bus picks an instance per
  * message (round robin over the nodes that registered the address), and while a node leaves, or after it died,
  * others may still pick it for a moment. Its answer then says that nobody there handles the address
- * ({@code NO_HANDLERS}): nothing was decided, so asking again, most likely another instance, is safe. A timeout
- * is never repeated: the target may be busy answering, and a second wait would double the client's. A node that
- * died shows only as timeouts (the bus does not fail a request whose connection broke), until the cluster drops
- * it. (README, "Drain and rolling restarts".)
+ * ({@code NO_HANDLERS}): nothing was decided, so asking again, most likely another instance, is safe.
+ *
+ * <p>A request not answered within half its timeout is asked once more, in parallel (a hedged request), and the
+ * first answer wins; the second waits only what is left of the timeout, so the caller never waits longer than
+ * before. The instance picked first may be starting (a JVM that has just joined loads and compiles the code it
+ * answers with), paused for a collection, overloaded, or dead without the cluster knowing yet: each shows only as
+ * a missing answer, and the round robin most likely sends the second request elsewhere. Every request here only
+ * reads or derives (a decision, a resolution, a certificate for a name), so asking twice is safe. (README, "Drain
+ * and rolling restarts".)
  * Thread-safe.
  */
 public final class RoleRequests {
@@ -34,6 +41,8 @@ public final class RoleRequests {
     /** No bound on pending requests (callers that are not on a connection's path). */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
+    private static final ThrottledLog HEDGE_LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
+            Duration.ofSeconds(10));
     private static final ThrottledLog FAIL_FAST_LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
             Duration.ofSeconds(10));
 
@@ -41,13 +50,16 @@ public final class RoleRequests {
     private final String role;
     private final ErrorCode unavailable;
     private final DeliveryOptions delivery;
+    /** When an unanswered request is asked again, and how long that second request waits. */
+    private final long hedgeAfterMs;
+    private final DeliveryOptions hedgeDelivery;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
 
     /**
      * @param role        the role's name, for messages ("policy", "dns", "ca")
      * @param unavailable the code when nobody answered or too many wait
-     * @param timeout     how long one request waits for its answer
+     * @param timeout     how long one request waits for its answer, its hedge included
      * @param maxPending  how many may wait at once, at least 1
      */
     public RoleRequests(Vertx vertx, String role, ErrorCode unavailable, Duration timeout, int maxPending) {
@@ -61,6 +73,8 @@ public final class RoleRequests {
         this.role = role;
         this.unavailable = unavailable;
         this.delivery = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+        this.hedgeAfterMs = Math.max(1, timeout.toMillis() / 2);
+        this.hedgeDelivery = new DeliveryOptions().setSendTimeout(Math.max(1, timeout.toMillis() - hedgeAfterMs));
         this.maxPending = maxPending;
     }
 
@@ -72,15 +86,52 @@ public final class RoleRequests {
             FAIL_FAST_LOG.warn(role, reason);
             return Future.failedFuture(new GatewayException(unavailable, reason));
         }
-        return send(address, body)
-                .recover(failure -> targetGone(failure) ? send(address, body) : Future.failedFuture(failure))
+        return hedged(address, body)
                 .andThen(done -> pending.decrementAndGet())
                 .recover(failure -> Future.failedFuture(GatewayException.fromBus(failure, unavailable, role)))
                 .map(Message::body);
     }
 
-    private Future<Message<JsonObject>> send(String address, JsonObject body) {
-        return vertx.eventBus().request(address, body, delivery);
+    /** The first answer of the request and, when it is late, of its hedge; the failure once both failed. */
+    private Future<Message<JsonObject>> hedged(String address, JsonObject body) {
+        Promise<Message<JsonObject>> answer = Promise.promise();
+        AtomicInteger asked = new AtomicInteger(1);
+        sendOrResend(address, body, delivery).onComplete(result -> settle(answer, result, asked));
+        long hedge = vertx.setTimer(hedgeAfterMs, id -> {
+            if (!answer.future().isComplete()) {
+                asked.incrementAndGet();
+                HEDGE_LOG.warn(role + " hedge", role + ": no answer within " + hedgeAfterMs + " ms on " + address
+                        + ", asking again (most likely another instance)");
+                sendOrResend(address, body, hedgeDelivery).onComplete(result -> settle(answer, result, asked));
+            }
+        });
+        return answer.future().andThen(done -> vertx.cancelTimer(hedge));
+    }
+
+    /**
+     * An answer wins at once, and so does a failure that the role itself answered; a missing answer (a timeout,
+     * or no instance) fails the request only once the other one has failed too.
+     */
+    private static void settle(Promise<Message<JsonObject>> answer, AsyncResult<Message<JsonObject>> result,
+                               AtomicInteger asked) {
+        if (result.succeeded()) {
+            answer.tryComplete(result.result());
+        } else if (answeredFailure(result.cause()) || asked.decrementAndGet() == 0) {
+            answer.tryFail(result.cause());
+        }
+    }
+
+    private static boolean answeredFailure(Throwable failure) {
+        return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+    }
+
+    private Future<Message<JsonObject>> sendOrResend(String address, JsonObject body, DeliveryOptions options) {
+        return send(address, body, options)
+                .recover(failure -> targetGone(failure) ? send(address, body, options) : Future.failedFuture(failure));
+    }
+
+    private Future<Message<JsonObject>> send(String address, JsonObject body, DeliveryOptions options) {
+        return vertx.eventBus().request(address, body, options);
     }
 
     /**

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A policy role that has frozen (it holds its consumer but never answers) does not collect every new
  * connection's request for its whole timeout: past the bound they fail at once, as "policy unavailable", and
- * requests go to it again once the waiting ones have timed out.
+ * requests go to it again once the waiting ones have timed out. Beside an instance that answers, it costs a
+ * request half its timeout, not a failure.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RoleRequestsTest {
@@ -60,13 +61,52 @@ class RoleRequestsTest {
 
         Future.join(waiting).otherwiseEmpty().await();
         assertThat(waiting).allMatch(Future::failed);
-        assertThat(unanswered).hasSize(3);
+        // Each was asked twice, the second time at half its timeout: the frozen role is the only instance.
+        assertThat(unanswered).hasSize(6);
 
         // The waiting ones timed out: the next request is sent to the role again.
         Future<?> again = policy.decide(question());
         again.otherwiseEmpty().await();
         assertThat(again.cause()).hasMessageContaining("no answer in time");
-        assertThat(unanswered).hasSize(4);
+        assertThat(unanswered).hasSize(8);
+    }
+
+    @Test
+    void aRequestThatOneFrozenInstanceHoldsIsAnsweredByAnother() {
+        // Beside the frozen consumer, one that answers: the bus picks them in turn.
+        vertx.eventBus().<JsonObject>consumer(Addresses.POLICY_DECIDE,
+                message -> message.reply(new JsonObject().put("answeredBy", "live"))).completion().await();
+        RoleRequests requests = new RoleRequests(vertx, "policy", ErrorCode.POLICY_UNAVAILABLE,
+                Duration.ofSeconds(2), 10);
+
+        // One after the other, as one client's connections: each hedge follows its own request in the rotation.
+        List<Future<JsonObject>> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Future<JsonObject> answer = requests.request(Addresses.POLICY_DECIDE, new JsonObject());
+            answer.otherwiseEmpty().await();
+            answers.add(answer);
+        }
+
+        assertThat(unanswered).as("requests the frozen instance was given").isNotEmpty();
+        assertThat(answers).allMatch(Future::succeeded);
+        assertThat(requests.pending()).isZero();
+    }
+
+    @Test
+    void aFailureTheRoleAnsweredIsNotAskedAgain() {
+        List<Message<JsonObject>> refused = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer("test.refuses", message -> {
+            refused.add(message);
+            message.fail(ErrorCode.BAD_REQUEST.failureCode(), "refused");
+        }).completion().await();
+        RoleRequests requests = new RoleRequests(vertx, "policy", ErrorCode.POLICY_UNAVAILABLE,
+                Duration.ofSeconds(4), 10);
+
+        Future<JsonObject> answer = requests.request("test.refuses", new JsonObject());
+        answer.otherwiseEmpty().await();
+
+        assertThat(answer.cause()).isInstanceOf(GatewayException.class).hasMessageContaining("refused");
+        assertThat(refused).hasSize(1);
     }
 
     private static DecideRequest question() {

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import dev.portcullis.api.bus.Addresses;
 import dev.portcullis.node.config.ClusterSettings;
 import dev.portcullis.node.fleet.FleetCredentials;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ import java.util.List;
  *                which it joins) the roles' meters such as {@code portcullis_connections_total}
  * @param jvmMeters the JVM's meters (memory, GC, threads, ...) bound to {@code metrics}, closed with it
  */
-public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, PrometheusMeterRegistry metrics,
+public record ClusteredNode(Vertx vertx, RoutingClusterManager manager, PrometheusMeterRegistry metrics,
                             JvmMeters jvmMeters) {
 
     /**
@@ -37,7 +38,8 @@ public record ClusteredNode(Vertx vertx, WithdrawingClusterManager manager, Prom
      * (port range taken, bad interface) or the credentials cannot be loaded
      */
     public static Future<ClusteredNode> join(ClusterSettings settings, FleetCredentials credentials) {
-        WithdrawingClusterManager manager = new WithdrawingClusterManager(HazelcastConfigFactory.create(settings));
+        RoutingClusterManager manager = new RoutingClusterManager(HazelcastConfigFactory.create(settings),
+                Addresses.ROLE_REQUESTS);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Metrics.addRegistry(metrics);
         // Bound to this node's registry, not the global one: a JVM running several nodes (tests) would otherwise
