@@ -8,11 +8,15 @@ import dev.portcullis.policy.model.Policy;
 import dev.portcullis.policy.model.Rule;
 import dev.portcullis.policy.net.Cidr;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -51,8 +55,13 @@ public final class PolicyParser {
      * @throws PolicyException at the first problem, as {@code file:line: reason}
      */
     public static Policy parse(String file, byte[] content) throws PolicyException {
-        Node root = compose(file, decode(file, content));
+        String text = decode(file, content);
         Nodes nodes = new Nodes(file);
+        // Rules are read while the file is composed (RulesComposer); their first refusal waits in streamedRules
+        // until the checks above the rules have passed, so problems are reported in the same order as ever.
+        RuleParser streamedRules = new RuleParser(nodes);
+        RulesComposer composer = new RulesComposer(parser(text), new Resolver(), loaderOptions(), streamedRules::add);
+        Node root = compose(file, composer);
         YamlMap top = nodes.map(root, "the policy").allowOnly(TOP_KEYS, TOP);
 
         Node versionNode = top.require("version", TOP);
@@ -70,7 +79,17 @@ public final class PolicyParser {
         EchAction ech = top.get("ech") == null ? Policy.DEFAULT_ECH
                 : nodes.choice(top.get("ech"), "ech", EchAction.class);
         List<Cidr> guard = guard(nodes, top.get("guard"));
-        List<Rule> rules = new RuleParser(nodes).parseAll(top.require("rules", TOP));
+        Node rulesNode = top.require(RulesComposer.RULES, TOP);
+        List<Rule> rules;
+        if (composer.streamedAll(rulesNode)) {
+            rules = streamedRules.rules();
+        } else if (composer.streamed(rulesNode)) {
+            // An item that is not a mapping (a scalar, a list, an alias) sits between streamed rules: read the
+            // list again, whole, so that every item is taken in file order.
+            rules = new RuleParser(nodes).parseAll(composedRules(file, text, nodes));
+        } else {
+            rules = new RuleParser(nodes).parseAll(rulesNode);
+        }
         return new Policy(PolicyVersion.of(content), defaultAction, ttl, noSni, ech, guard, rules);
     }
 
@@ -112,12 +131,27 @@ public final class PolicyParser {
         }
     }
 
-    private static Node compose(String file, String text) throws PolicyException {
+    /** The {@code rules} list of a file already known to compose and to pass the checks above the rules. */
+    private static Node composedRules(String file, String text, Nodes nodes) throws PolicyException {
+        Composer composer = new Composer(parser(text), new Resolver(), loaderOptions());
+        return nodes.map(compose(file, composer), "the policy").require(RulesComposer.RULES, TOP);
+    }
+
+    private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CODE_POINTS);
+        return options;
+    }
+
+    /** The parser {@code Yaml.compose} would use. */
+    private static Parser parser(String text) {
+        return new ParserImpl(new StreamReader(new StringReader(text)), loaderOptions());
+    }
+
+    private static Node compose(String file, Composer composer) throws PolicyException {
         Node root;
         try {
-            root = new Yaml(options).compose(new StringReader(text));
+            root = composer.getSingleNode();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String reason = e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the {@code rules} list, in file order, with unique names. */
+/**
+ * Reads the {@code rules} list, in file order, with unique names: either a whole list ({@link #parseAll}) or one
+ * item at a time as the composer hands them over ({@link #add}, then {@link #rules}), with the same result.
+ */
 final class RuleParser {
 
     private static final Set<String> KEYS = Set.of("name", "hosts", "ports", "sources", ActionParser.ACTION,
@@ -23,23 +26,45 @@ final class RuleParser {
     static final String SNI_CHECK = "sni-check";
 
     private final Nodes nodes;
+    private final List<Rule> rules = new ArrayList<>();
+    private final Map<String, Integer> firstLine = new HashMap<>();
+    private PolicyException refused;
 
     RuleParser(Nodes nodes) {
         this.nodes = nodes;
     }
 
+    /** Reads a whole {@code rules} list on a parser that has read nothing yet. */
     List<Rule> parseAll(Node rulesNode) throws PolicyException {
-        List<Node> items = nodes.list(rulesNode, "rules");
-        List<Rule> rules = new ArrayList<>(items.size());
-        Map<String, Integer> firstLine = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            Rule rule = parse(items.get(i), i + 1, firstLine);
-            rules.add(rule);
+        for (Node item : nodes.list(rulesNode, "rules")) {
+            add(item);
+        }
+        return rules();
+    }
+
+    /** Reads the next item of the list, unless an earlier one was refused: only the first problem is reported. */
+    void add(Node item) {
+        if (refused == null) {
+            try {
+                rules.add(parse(item, rules.size() + 1));
+            } catch (PolicyException e) {
+                refused = e;
+            }
+        }
+    }
+
+    /**
+     * @return the rules read, in file order
+     * @throws PolicyException the first item's refusal, if one was refused
+     */
+    List<Rule> rules() throws PolicyException {
+        if (refused != null) {
+            throw refused;
         }
         return rules;
     }
 
-    private Rule parse(Node node, int position, Map<String, Integer> firstLine) throws PolicyException {
+    private Rule parse(Node node, int position) throws PolicyException {
         YamlMap map = nodes.map(node, "rule " + position);
         Node nameNode = map.require("name", "in rule " + position);
         String name = nodes.string(nameNode, "rule name");

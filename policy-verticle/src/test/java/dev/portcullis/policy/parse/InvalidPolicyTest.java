@@ -107,7 +107,18 @@ class InvalidPolicyTest {
                 arguments("a second YAML document is refused", "two-documents.yaml", 4,
                         "expected a single document"),
                 arguments("a YAML merge key is refused", "merge-key.yaml", 6,
-                        "keys must be plain names, was '<<'"));
+                        "keys must be plain names, was '<<'"),
+                // Rules are read while the file is composed; problems still come in the order of the checks.
+                arguments("a version check fails before a broken rule written above it",
+                        "rule-before-bad-version.yaml", 6, "version must be 1, was '2'"),
+                arguments("invalid YAML anywhere fails before a broken rule", "rule-before-yaml-error.yaml", 9,
+                        "invalid YAML:"),
+                arguments("an alias among the rules is a second rule of the same name", "alias-rule.yaml", 5,
+                        "duplicate rule name 'web' (first at line 5)"),
+                arguments("a rule that is not a mapping is refused by its position", "scalar-rule.yaml", 7,
+                        "rule 2 must be a mapping, was 'web.example'"),
+                arguments("a second rules list is a duplicate key", "rules-twice.yaml", 7,
+                        "duplicate key 'rules' (first at line 3)"));
     }
 
     @ParameterizedTest(name = "{0}")
