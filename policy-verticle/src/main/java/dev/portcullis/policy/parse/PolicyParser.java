@@ -60,7 +60,8 @@ public final class PolicyParser {
         // Rules are read while the file is composed (RulesComposer); their first refusal waits in streamedRules
         // until the checks above the rules have passed, so problems are reported in the same order as ever.
         RuleParser streamedRules = new RuleParser(nodes);
-        RulesComposer composer = new RulesComposer(parser(text), new Resolver(), loaderOptions(), streamedRules::add);
+        RulesComposer composer = new RulesComposer(parser(text), new RememberingResolver(), loaderOptions(),
+                streamedRules::add);
         Node root = compose(file, composer);
         YamlMap top = nodes.map(root, "the policy").allowOnly(TOP_KEYS, TOP);
 
