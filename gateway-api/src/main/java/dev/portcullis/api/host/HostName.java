@@ -79,10 +79,17 @@ public record HostName(String value, Kind kind) {
             throw new InvalidHostException("empty host");
         }
         String ascii;
-        try {
-            ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidHostException("invalid host name " + printable(raw) + ": " + e.getMessage());
+        if (isLdhName(host)) {
+            // What IDN.toASCII returns for it, without its cost (a StringBuffer per label and more): labels of
+            // ASCII only skip Nameprep and Punycode (RFC 3490 §4.1 steps 1, 2, 5-7), and these pass the STD3 and
+            // length checks (steps 3, 8), so each comes back as it is.
+            ascii = host.toLowerCase(Locale.ROOT);
+        } else {
+            try {
+                ascii = IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidHostException("invalid host name " + printable(raw) + ": " + e.getMessage());
+            }
         }
         if (ascii.length() > MAX_NAME_LENGTH) {
             throw new InvalidHostException("host name longer than " + MAX_NAME_LENGTH + " characters");
@@ -105,6 +112,28 @@ public record HostName(String value, Kind kind) {
             throw new InvalidHostException("numeric host that is not a dotted-quad IPv4 address: " + printable(raw));
         }
         return new HostName(ascii, Kind.DNS);
+    }
+
+    /**
+     * Whether every label is 1-63 letters (either case), digits and hyphens, neither starting nor ending with a
+     * hyphen: a name IDN.toASCII would return unchanged.
+     */
+    static boolean isLdhName(String host) {
+        int labelStart = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > MAX_LABEL_LENGTH || host.charAt(labelStart) == '-'
+                        || host.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static HostName ipv6(String literal, String raw) {

@@ -4,6 +4,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.IDN;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +57,42 @@ class HostNameTest {
                 Arguments.of("control character", "exa\u0000mple.com"),
                 Arguments.of("text that only looks like an IPv6 literal", ".:1"),
                 Arguments.of("IPv6 literal with too many groups", "[1:2:3:4:5:6:7:8:9]"));
+    }
+
+    static Stream<Arguments> plainNames() {
+        return Stream.of(
+                Arguments.of("lower-case name", "github.com"),
+                Arguments.of("mixed case with digits and inner hyphens", "Api-2.EU-West.Example"),
+                Arguments.of("label of 63 characters", "a".repeat(63) + ".example"),
+                Arguments.of("name of 253 characters", ("a".repeat(63) + ".").repeat(3) + "b".repeat(61)),
+                Arguments.of("an A-label already", "xn--bcher-kva.example"),
+                Arguments.of("numeric labels", "1.2.3.example"),
+                Arguments.of("single label", "localhost"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainNames")
+    void aPlainAsciiNameNormalisesAsIdnWould(String sentence, String raw) {
+        assertThat(HostName.isLdhName(raw)).isTrue();
+        assertThat(HostName.parse(raw).value())
+                .isEqualTo(IDN.toASCII(raw, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT));
+    }
+
+    static Stream<Arguments> notPlainNames() {
+        return Stream.of(
+                Arguments.of("empty label", "a..example"),
+                Arguments.of("leading hyphen", "-a.example"),
+                Arguments.of("trailing hyphen", "a-.example"),
+                Arguments.of("label of 64 characters", "a".repeat(64) + ".example"),
+                Arguments.of("underscore", "bad_host.example"),
+                Arguments.of("non-ASCII letter", "bücher.example"),
+                Arguments.of("ideographic full stop", "a\u3002example"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notPlainNames")
+    void anythingElseTakesTheIdnPath(String sentence, String raw) {
+        assertThat(HostName.isLdhName(raw)).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
