@@ -79,7 +79,8 @@ public record HostName(String value, Kind kind) {
             throw new InvalidHostException("empty host");
         }
         String ascii;
-        if (isLdhName(host)) {
+        boolean ldh = isLdhName(host);
+        if (ldh) {
             // What IDN.toASCII returns for it, without its cost (a StringBuffer per label and more): labels of
             // ASCII only skip Nameprep and Punycode (RFC 3490 §4.1 steps 1, 2, 5-7), and these pass the STD3 and
             // length checks (steps 3, 8), so each comes back as it is.
@@ -94,19 +95,22 @@ public record HostName(String value, Kind kind) {
         if (ascii.length() > MAX_NAME_LENGTH) {
             throw new InvalidHostException("host name longer than " + MAX_NAME_LENGTH + " characters");
         }
-        String[] labels = ascii.split("\\.", -1);
-        for (String label : labels) {
-            if (label.isEmpty()) {
-                throw new InvalidHostException("empty label in host name " + printable(raw));
-            }
-            if (label.length() > MAX_LABEL_LENGTH) {
-                throw new InvalidHostException("label longer than " + MAX_LABEL_LENGTH + " characters in " + printable(raw));
-            }
-            if (!LABEL.matcher(label).matches()) {
-                throw new InvalidHostException("invalid character in host name " + printable(raw));
+        if (!ldh) {
+            // An LDH name's labels, lower-cased, are LABEL matches of the right length already.
+            for (String label : ascii.split("\\.", -1)) {
+                if (label.isEmpty()) {
+                    throw new InvalidHostException("empty label in host name " + printable(raw));
+                }
+                if (label.length() > MAX_LABEL_LENGTH) {
+                    throw new InvalidHostException("label longer than " + MAX_LABEL_LENGTH + " characters in "
+                            + printable(raw));
+                }
+                if (!LABEL.matcher(label).matches()) {
+                    throw new InvalidHostException("invalid character in host name " + printable(raw));
+                }
             }
         }
-        String top = labels[labels.length - 1];
+        String top = ascii.substring(ascii.lastIndexOf('.') + 1);
         if (NUMERIC_TOP_LABEL.matcher(top).matches()) {
             // 127.1, 0x7f.0.0.1 and 2130706433 are IPv4 to inet_aton but not dotted quads: ambiguous, refuse.
             throw new InvalidHostException("numeric host that is not a dotted-quad IPv4 address: " + printable(raw));
