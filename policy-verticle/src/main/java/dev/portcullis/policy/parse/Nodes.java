@@ -16,6 +16,18 @@ import java.util.Locale;
  */
 final class Nodes {
 
+    /** Each enum's constants as written in the file, in declaration order: read for every rule, built once. */
+    private static final ClassValue<List<String>> WIRE_NAMES = new ClassValue<>() {
+        @Override
+        protected List<String> computeValue(Class<?> type) {
+            List<String> names = new ArrayList<>();
+            for (Object constant : type.getEnumConstants()) {
+                names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            return List.copyOf(names);
+        }
+    };
+
     private final String file;
 
     Nodes(String file) {
@@ -108,13 +120,11 @@ final class Nodes {
      */
     <E extends Enum<E>> E choice(Node node, String what, Class<E> type) throws PolicyException {
         String value = scalarText(node, what);
-        List<String> names = new ArrayList<>();
-        for (E constant : type.getEnumConstants()) {
-            String name = constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
-            if (name.equals(value)) {
-                return constant;
+        List<String> names = WIRE_NAMES.get(type);
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equals(value)) {
+                return type.getEnumConstants()[i];
             }
-            names.add(name);
         }
         throw error(node, what + " must be one of " + String.join(", ", names) + ", was '" + value + "'");
     }
