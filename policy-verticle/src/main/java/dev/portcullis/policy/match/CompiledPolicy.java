@@ -36,7 +36,8 @@ public final class CompiledPolicy {
     private final Policy policy;
     private final Rule[] rules;
     private final RuleFilter[] filters;
-    private final List<String>[] guardAllow;
+    /** Each rule's decision, built once: a decision is immutable, and building one copied the guard list. */
+    private final Decision[] decisions;
     private final List<String> guardDeny;
     private final long cacheTtlMs;
     private final HostTrie names = new HostTrie();
@@ -47,7 +48,7 @@ public final class CompiledPolicy {
     private final Decision ipLiteralDecision;
     private final Decision noSniDenied;
     private final Decision echDenied;
-    private final Map<String, Rule> rulesByName = new HashMap<>();
+    private final Map<String, Rule> rulesByName;
 
     private record RegexEntry(int rule, Pattern pattern) {
     }
@@ -55,21 +56,20 @@ public final class CompiledPolicy {
     private record AddressEntry(int rule, Cidr cidr) {
     }
 
-    @SuppressWarnings("unchecked")
     private CompiledPolicy(Policy policy) {
         this.policy = policy;
         this.rules = policy.rules().toArray(Rule[]::new);
         this.filters = new RuleFilter[rules.length];
-        this.guardAllow = new List[rules.length];
-        this.guardDeny = policy.guardDeny().stream().map(Cidr::toString).toList();
+        this.decisions = new Decision[rules.length];
+        this.rulesByName = new HashMap<>(rules.length * 4 / 3 + 1);
+        // List.copyOf gives the one list form that Decision keeps as it is: every rule's decision shares this one.
+        this.guardDeny = List.copyOf(policy.guardDeny().stream().map(Cidr::toString).toList());
         this.cacheTtlMs = policy.decisionCacheTtl().toMillis();
         for (int i = 0; i < rules.length; i++) {
             Rule rule = rules[i];
             filters[i] = RuleFilter.of(rule);
             rulesByName.put(rule.name(), rule);
-            guardAllow[i] = rule.destinations().isEmpty()
-                    ? List.of()
-                    : rule.destinations().stream().map(Cidr::toString).toList();
+            decisions[i] = ruleDecision(rule);
             for (HostPattern pattern : rule.hosts()) {
                 index(pattern, i);
             }
@@ -129,7 +129,7 @@ public final class CompiledPolicy {
             best = names.first(host, accept, best);
             best = firstRegex(host, accept, best);
         }
-        Decision decision = best < rules.length ? ruleDecision(best) : ip != null ? ipLiteralDecision : defaultDecision;
+        Decision decision = best < rules.length ? decisions[best] : ip != null ? ipLiteralDecision : defaultDecision;
         if (request.ech() && decision.allowed() && decision.sniCheck() && request.sni() != null
                 && !request.sni().equals(host)) {
             // Names must agree (README): an outer SNI naming another host than the CONNECT target is a mismatch, and
@@ -220,11 +220,13 @@ public final class CompiledPolicy {
         return bound;
     }
 
-    private Decision ruleDecision(int index) {
-        Rule rule = rules[index];
+    private Decision ruleDecision(Rule rule) {
         Action action = rule.action();
+        List<String> guardAllow = rule.destinations().isEmpty()
+                ? List.of()
+                : rule.destinations().stream().map(Cidr::toString).toList();
         return new Decision(action.verdict(), action.inspection(), action.nonTls(), rule.name(), policy.version(),
-                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow[index], rule.sniCheck());
+                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow, rule.sniCheck());
     }
 
     /** A denial by one of the policy-wide settings {@code no-sni} and {@code ech}, named after the setting. */
