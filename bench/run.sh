@@ -11,10 +11,12 @@
 #   --repeat N runs both tables N times and ends each with the median [min-max] of every ratio over the
 #              repetitions that began with a load average below 2 (--max-load L changes the bound)
 #
-# Two runs: "splice" (direct, portcullis, squid, tinyproxy; all four scenarios) and "intercept" (direct, squid-bump,
-# mitmproxy, which decrypt with their own CA; TLS scenarios only, as bumping needs TLS inside the tunnel).
+# Three runs: "splice" (direct, portcullis, squid, tinyproxy; the four timed scenarios), "intercept" (direct,
+# squid-bump, mitmproxy, which decrypt with their own CA; TLS scenarios only, as bumping needs TLS inside the tunnel)
+# and "idle" (portcullis, squid, tinyproxy; idle-tunnels: heap and RSS per open tunnel).
 # Environment: PEERS_DIR (default /tmp/portcullis-peers), RESULTS_DIR (default /tmp/portcullis-bench-results),
-# NODE_JAR (default node/target/portcullis.jar), NODE_JAVA_OPTS (extra JVM options for the node).
+# NODE_JAR (default node/target/portcullis.jar), NODE_JAVA_OPTS (extra JVM options for the node), IDLE_TUNNELS
+# (tunnels the idle run holds open, default 10000; 0 skips the idle run).
 # Peers or a node already listening on their ports are used as they are and left running; a port taken by
 # something else on 3128, 5801 or 9291 stops the run rather than measuring a stranger.
 set -euo pipefail
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 run_stamp=$(date -u +%Y%m%dT%H%M%SZ)
+idle_tunnels=${IDLE_TUNNELS:-10000}
 
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 say() { echo "run.sh: $*" >&2; }
@@ -61,6 +64,19 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The idle run holds IDLE_TUNNELS tunnels: two descriptors each in the bench (client and holding origin) and in a
+# proxy (client and upstream). Raised here so that the peers and the node started below inherit it; where the hard
+# limit is lower (and cannot be raised), the idle run holds as many tunnels as fit under it.
+fd_spare=2048
+want_fds=$((2 * idle_tunnels + fd_spare))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_fds" ]; then
+  ulimit -n "$want_fds" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$want_fds" ]; then
+    idle_tunnels=$(( ($(ulimit -n) - fd_spare) / 2 ))
+    say "open files limited to $(ulimit -n) (hard limit): the idle run holds $idle_tunnels tunnels"
+  fi
+fi
 
 if [ ! -f "$bench_jar" ]; then
   say "building the bench tool"
@@ -88,6 +104,7 @@ pid_of() { # pid_of PIDFILE: the pid in it, if that process lives
 # node that decrypts it (3138; its root is fetched from /ca.pem, the origin's CA is given as upstream-ca-file).
 start_node() { # start_node NAME PORT CLUSTER_PORT ADMIN_PORT INSPECTION TRANSPARENT -> sets node_pids[NAME]; 1 when it did not come up
   local name=$1 port=$2 cluster=$3 admin=$4 inspection=$5 transparent=$6 dir="$data/$1"
+  local limit=$((idle_tunnels + 10000))
   for p in "$port" "$cluster" "$admin"; do
     if up "$p"; then say "127.0.0.1:$p is taken by something this script did not start; stop it first"; exit 1; fi
   done
@@ -98,7 +115,7 @@ default: { action: deny }
 rules:
   - name: bench-origin
     hosts: [localhost]
-    ports: [9080, 9443]
+    ports: [9080, 9443, 9099]   # 9099: the bench's holding origin (idle-tunnels)
     action: allow
     inspection: $inspection
     destinations: [127.0.0.1/32]   # guard exemption: the bench origin is on loopback
@@ -109,7 +126,12 @@ cluster: { name: bench-$$-$RANDOM, host: 127.0.0.1, port: $cluster, members: ["1
 admin:   { host: 127.0.0.1, port: $admin }
 policy:  { file: $dir/policy.yaml }
 dns:     { static: { localhost: [127.0.0.1] } }
-proxy:   { explicit: { host: 127.0.0.1, port: $port }, transparent: $transparent, upstream-ca-file: $D/origin-ca.pem }
+proxy:
+  explicit: { host: 127.0.0.1, port: $port }
+  transparent: $transparent
+  upstream-ca-file: $D/origin-ca.pem
+  limits: { max-connections: $limit, max-connections-per-client: $limit }   # the idle run's tunnels, one client
+
 YAML
   local jfr=()
   if [ "$profile" = true ]; then
@@ -203,5 +225,14 @@ java -jar "$bench_jar" "${timing[@]}" --scenarios tunnel-tls,bulk-tls \
   direct "${decrypting[@]}" squid-bump=127.0.0.1:3131 mitmproxy=127.0.0.1:3133 \
   --trust "squid-bump=$D/bump-ca.pem" --trust "mitmproxy=$D/mitm-ca.pem" \
   $(pid_for squid-bump mitmproxy) | tee -a "$report"
+
+if [ "$idle_tunnels" -gt 0 ]; then
+  say "idle run: $idle_tunnels tunnels held open through each proxy, heap and RSS per tunnel"
+  # shellcheck disable=SC2046
+  java -jar "$bench_jar" --scenarios idle-tunnels --tunnels "$idle_tunnels" \
+    --json "$results/bench-$stamp-idle.json" \
+    "${portcullis[@]:0:3}" squid=127.0.0.1:3130 tinyproxy=127.0.0.1:3132 \
+    $(pid_for squid tinyproxy) | tee -a "$report"
+fi
 
 say "tables: $report; raw results: $results/bench-$stamp-*.json"

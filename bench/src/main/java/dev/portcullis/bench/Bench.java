@@ -2,6 +2,7 @@ package dev.portcullis.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +14,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs every selected scenario against every target and prints a table per scenario. Within a scenario the targets
- * take turns at each concurrency, so the numbers compared side by side were taken moments apart.
+ * take turns at each concurrency, so the numbers compared side by side were taken moments apart. The idle-tunnels
+ * scenario instead measures memory, one target after another, and has a table of its own ({@link IdleTable}).
  */
 final class Bench {
+
+    /**
+     * All results of one run.
+     *
+     * @param cells the timed scenarios' measurements
+     * @param idle  the idle-tunnels scenario's, one per target; empty when it did not run
+     */
+    record Results(List<CellResult> cells, List<IdleResult> idle) {
+    }
 
     /** Pause between two measurements, so that one's closing connections do not load the next. */
     static final long PAUSE_MILLIS = 300;
@@ -57,9 +68,14 @@ final class Bench {
     }
 
     /** Runs all measurements, printing each scenario's table when it is done, and returns all results. */
-    List<CellResult> run() throws InterruptedException {
+    Results run() throws InterruptedException {
         List<CellResult> all = new ArrayList<>();
+        List<IdleResult> idle = new ArrayList<>();
         for (Scenario scenario : options.scenarios()) {
+            if (scenario.idle()) {
+                idle.addAll(idleTunnels());
+                continue;
+            }
             List<CellResult> results = new ArrayList<>();
             List<Integer> levels = scenario.bulk() ? List.of(1) : options.concurrency();
             if (!scenario.bulk() && !options.prewarm().isZero()) {
@@ -82,7 +98,42 @@ final class Bench {
             out.flush();
             all.addAll(results);
         }
-        return all;
+        return new Results(all, idle);
+    }
+
+    private List<IdleResult> idleTunnels() throws InterruptedException {
+        Origin o = options.origin();
+        InetSocketAddress address = new InetSocketAddress(o.address(), options.holdPort());
+        List<IdleResult> results = new ArrayList<>();
+        out.println();
+        out.println("### " + Scenario.IDLE_TUNNELS.cliName());
+        out.println();
+        try (HoldingOrigin holding = HoldingOrigin.listen(address)) {
+            Origin held = new Origin(o.host(), o.address(), holding.port(), holding.port(), o.smallPath(),
+                    o.bulkPath());
+            MemoryMeter meter = MemoryMeter.system();
+            for (Target target : options.targets()) {
+                if (target.isTransparent()) {
+                    progress.println("idle-tunnels: " + target.name() + " skipped: a transparent listener forwards"
+                            + " to one origin port, not the holding origin's");
+                    continue;
+                }
+                Dialer dialer = new Dialer(target, held, null, (int) options.timeout().toMillis());
+                IdleResult r = new IdleRun(dialer, options.tunnels(), meter).run(options.pids().get(target.name()));
+                progress.println(IdleTable.progress(r));
+                results.add(r);
+                TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+            }
+            out.println(IdleTable.describe(options.tunnels(), o.host(), holding.port()));
+        } catch (IOException e) {
+            out.println("Not measured: " + e.getMessage());
+            out.flush();
+            return results;
+        }
+        out.println();
+        out.print(new IdleTable(results).render());
+        out.flush();
+        return results;
     }
 
     private void prewarm(Scenario scenario, int concurrency) throws InterruptedException {

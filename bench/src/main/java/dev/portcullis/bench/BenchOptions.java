@@ -29,12 +29,15 @@ import java.util.function.Function;
  * @param json        where to save raw results, or {@code null}
  * @param repeat      how many times the whole run is repeated, for the median and spread of each ratio
  * @param maxLoad     a repetition counts in the summary only when the 1-minute load average before it was below this
+ * @param tunnels     how many tunnels the idle-tunnels scenario holds open at once
+ * @param holdPort    the port of the idle-tunnels scenario's holding origin, on the origin address; 0 for any free
+ *                    port
  * @param help        whether {@code --help} was asked for
  */
 record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer> concurrency, Duration measure,
                     Duration warmup, Duration prewarm, int bulkReps, Duration timeout, Origin origin, Path originCa,
                     Map<String, Path> trust, Map<String, Long> pids, Path json, int repeat, double maxLoad,
-                    boolean help) {
+                    int tunnels, int holdPort, boolean help) {
 
     /** Default load-average bound of a counted repetition: 2, on these 2-core machines (bench/README.md). */
     static final double DEFAULT_MAX_LOAD = 2.0;
@@ -53,17 +56,28 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 64);
     /** The most parallel clients one measurement may use. */
     static final int MAX_CONCURRENCY = 1024;
+    /** Default number of tunnels the idle-tunnels scenario holds open: 10,000. */
+    static final int DEFAULT_TUNNELS = 10_000;
+    /** The most tunnels the idle-tunnels scenario may hold: each costs the bench two file descriptors. */
+    static final int MAX_TUNNELS = 200_000;
+    /**
+     * Default port of the idle-tunnels scenario's holding origin: 9099, beside the peers' origin ports (9080, 9443)
+     * and allowed with them by the policy of the node bench/run.sh starts (bench/README.md).
+     */
+    static final int DEFAULT_HOLD_PORT = 9099;
 
     /** The options that take a value. */
     private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--seconds", "--warmup",
             "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid", "--origin", "--origin-address",
-            "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load");
+            "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load",
+            "--tunnels", "--hold-port");
 
     static final String USAGE = """
             usage: java -jar portcullis-bench.jar [options] TARGET...
               TARGET               'direct' (no proxy) or NAME=HOST:PORT of a proxy that accepts CONNECT,
                                    e.g. direct portcullis=127.0.0.1:3128 squid=127.0.0.1:3130
-              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls (default: all four)
+              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls,idle-tunnels
+                                   (default: the first four)
               --concurrency LIST   parallel clients for the tunnel scenarios (default: 1,16,64)
               --seconds S          measured seconds per cell (default: 5); also the time budget of a bulk cell
               --warmup S           unmeasured seconds before each tunnel cell (default: 1)
@@ -85,6 +99,10 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
               --repeat N           run everything N times and end with the median [min-max] of every ratio
                                    over the repetitions that began below --max-load (default: 1)
               --max-load L         1-minute load average a counted repetition must begin below (default: 2)
+              --tunnels N          tunnels idle-tunnels holds open at once (default: 10000); the bench needs
+                                   two file descriptors per tunnel, the proxy about two
+              --hold-port N        port of idle-tunnels' holding origin on --origin-address (default: 9099;
+                                   0 for any free port); the proxies must allow CONNECT to it
               --help               print this and exit
             Options may also be written --name=value. Prints one markdown table per scenario on stdout,
             progress on stderr.
@@ -99,7 +117,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
      */
     static BenchOptions parse(String[] args, Path defaultCa) {
         List<Target> targets = new ArrayList<>();
-        List<Scenario> scenarios = List.of(Scenario.values());
+        List<Scenario> scenarios = Scenario.DEFAULT;
         List<Integer> concurrency = DEFAULT_CONCURRENCY;
         Duration measure = DEFAULT_MEASURE;
         Duration warmup = DEFAULT_WARMUP;
@@ -107,6 +125,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         int bulkReps = DEFAULT_BULK_REPS;
         int repeat = 1;
         double maxLoad = DEFAULT_MAX_LOAD;
+        int tunnels = DEFAULT_TUNNELS;
+        int holdPort = DEFAULT_HOLD_PORT;
         Duration timeout = DEFAULT_TIMEOUT;
         Origin o = Origin.DEFAULT;
         String host = o.host();
@@ -166,6 +186,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
                 case "--json" -> json = Path.of(value);
                 case "--repeat" -> repeat = positive(name, value, 100);
                 case "--max-load" -> maxLoad = load(name, value);
+                case "--tunnels" -> tunnels = positive(name, value, MAX_TUNNELS);
+                case "--hold-port" -> holdPort = value.equals("0") ? 0 : positive(name, value, 65535);
                 default -> throw new IllegalStateException("option " + name + " is in VALUED but not handled");
             }
         }
@@ -174,7 +196,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         }
         Origin origin = new Origin(host, address, plainPort, tlsPort, smallPath, bulkPath);
         return new BenchOptions(List.copyOf(targets), scenarios, concurrency, measure, warmup, prewarm, bulkReps,
-                timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat, maxLoad, help);
+                timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat, maxLoad, tunnels,
+                holdPort, help);
     }
 
     private static double load(String name, String value) {

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,20 @@ final class CpuMeter {
      * @throws IOException if {@code pid} does not exist
      */
     long treeTicks(long pid) throws IOException {
+        long ticks = 0;
+        for (Stat stat : tree(proc, pid).values()) {
+            ticks += stat.ticks();
+        }
+        return ticks;
+    }
+
+    /**
+     * The stat of {@code pid} and of each of its descendants, by pid; {@code pid} first.
+     *
+     * @param proc the proc file system root, normally {@code /proc}
+     * @throws IOException if {@code pid} does not exist
+     */
+    static Map<Long, Stat> tree(Path proc, long pid) throws IOException {
         Map<Long, Stat> all = new HashMap<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
             for (Path dir : dirs) {
@@ -69,15 +84,15 @@ final class CpuMeter {
         }
         Map<Long, List<Long>> children = new HashMap<>();
         all.forEach((p, stat) -> children.computeIfAbsent(stat.ppid(), k -> new ArrayList<>()).add(p));
-        long ticks = 0;
+        Map<Long, Stat> tree = new LinkedHashMap<>();
         Deque<Long> unvisited = new ArrayDeque<>(List.of(pid));
         // Bounded by the number of processes listed: each is visited once, as ppid links form a tree.
         for (int visited = 0; !unvisited.isEmpty() && visited <= all.size(); visited++) {
             long p = unvisited.pop();
-            ticks += all.get(p).ticks();
+            tree.put(p, all.get(p));
             unvisited.addAll(children.getOrDefault(p, List.of()));
         }
-        return ticks;
+        return tree;
     }
 
     /** Microseconds in {@code ticks} clock ticks. */

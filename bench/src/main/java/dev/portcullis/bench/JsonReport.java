@@ -13,7 +13,9 @@ import java.util.Map;
  * Writes the raw results as one JSON object: {@code started}, {@code settings} (the options as given), {@code cpu}
  * (cores, clock ticks per second, the pid per target) and {@code results}, one object per measurement with its
  * counts, seconds, rate, MB/s, latency in µs, CPU in µs (total, per iteration and per MiB; {@code null} when
- * unmeasured) and errors by kind.
+ * unmeasured) and errors by kind; and {@code idle}, one object per target of the idle-tunnels scenario with the
+ * tunnels open, its heap and RSS in bytes before and with them ({@code null} when unmeasured), each per tunnel, and
+ * errors by kind.
  */
 final class JsonReport {
 
@@ -24,9 +26,10 @@ final class JsonReport {
      * Writes the report to {@code file}, replacing it.
      *
      * @param ticksPerSecond the clock-tick rate used for CPU, or 0 when no CPU was measured
+     * @param idle           the idle-tunnels results, empty when that scenario did not run
      */
     static void write(Path file, Instant started, BenchOptions options, long ticksPerSecond,
-                      List<CellResult> results) throws IOException {
+                      List<CellResult> results, List<IdleResult> idle) throws IOException {
         StringBuilder j = new StringBuilder(4096);
         j.append("{\n  \"started\": ").append(string(started.toString()));
         j.append(",\n  \"settings\": {");
@@ -37,6 +40,8 @@ final class JsonReport {
         j.append(", \"prewarmSeconds\": ").append(num(options.prewarm().toMillis() / 1000.0));
         j.append(", \"bulkReps\": ").append(options.bulkReps());
         j.append(", \"timeoutMillis\": ").append(options.timeout().toMillis());
+        j.append(", \"tunnels\": ").append(options.tunnels());
+        j.append(", \"holdPort\": ").append(options.holdPort());
         j.append(", \"origin\": ").append(string(options.origin().toString()));
         j.append("},\n  \"cpu\": {\"cores\": ").append(Runtime.getRuntime().availableProcessors());
         j.append(", \"ticksPerSecond\": ").append(ticksPerSecond).append(", \"pids\": ");
@@ -65,7 +70,25 @@ final class JsonReport {
             map(j, r.warmupErrors());
             j.append(", \"notes\": ").append(string(r.notes())).append('}');
         }
-        j.append("\n  ]\n}\n");
+        j.append("\n  ],\n  \"idle\": [");
+        for (int i = 0; i < idle.size(); i++) {
+            IdleResult r = idle.get(i);
+            j.append(i == 0 ? "\n    {" : ",\n    {");
+            j.append("\"target\": ").append(string(r.target()));
+            j.append(", \"requested\": ").append(r.requested());
+            j.append(", \"opened\": ").append(r.opened());
+            j.append(", \"openSeconds\": ").append(num(r.openSeconds()));
+            j.append(", \"heapBytesBefore\": ").append(r.before() == null ? null : r.before().heapBytes());
+            j.append(", \"heapBytesWith\": ").append(r.with() == null ? null : r.with().heapBytes());
+            j.append(", \"heapBytesPerTunnel\": ").append(num(r.heapPerTunnel()));
+            j.append(", \"rssBytesBefore\": ").append(r.before() == null ? null : r.before().rssBytes());
+            j.append(", \"rssBytesWith\": ").append(r.with() == null ? null : r.with().rssBytes());
+            j.append(", \"rssBytesPerTunnel\": ").append(num(r.rssPerTunnel()));
+            j.append(", \"errors\": ");
+            map(j, r.errors());
+            j.append(", \"notes\": ").append(string(r.notes())).append('}');
+        }
+        j.append(idle.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

@@ -104,7 +104,7 @@ public final class Main {
                 out.println();
                 out.println("# Repetition " + i + " of " + options.repeat() + " (load average " + loadAverage() + ")");
             }
-            List<CellResult> results;
+            Bench.Results results;
             try {
                 results = bench.run();
             } catch (InterruptedException e) {
@@ -112,11 +112,12 @@ public final class Main {
                 err.println("portcullis-bench: interrupted");
                 return 1;
             }
-            repetitions.add(new RepeatSummary.Repetition(load, results));
+            repetitions.add(new RepeatSummary.Repetition(load, results.cells()));
             if (options.json() != null) {
                 Path file = options.repeat() == 1 ? options.json() : numbered(options.json(), i);
                 try {
-                    JsonReport.write(file, started, options, meter == null ? 0 : meter.ticksPerSecond(), results);
+                    JsonReport.write(file, started, options, meter == null ? 0 : meter.ticksPerSecond(),
+                            results.cells(), results.idle());
                     err.println("raw results written to " + file);
                 } catch (IOException e) {
                     err.println("portcullis-bench: cannot write " + file + ": " + e.getMessage());

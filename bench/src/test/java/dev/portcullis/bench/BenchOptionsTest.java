@@ -21,8 +21,11 @@ class BenchOptionsTest {
         BenchOptions o = BenchOptions.parse(new String[] {"direct"}, CA);
 
         assertThat(o.concurrency()).containsExactly(1, 16, 64);
-        assertThat(o.scenarios()).containsExactly(Scenario.values());
+        assertThat(o.scenarios()).as("the timed four; idle-tunnels only when named")
+                .containsExactly(Scenario.TUNNEL_PLAIN, Scenario.TUNNEL_TLS, Scenario.BULK, Scenario.BULK_TLS);
         assertThat(o.measure()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.tunnels()).isEqualTo(10_000);
+        assertThat(o.holdPort()).isEqualTo(9099);
         assertThat(o.origin()).isEqualTo(Origin.DEFAULT);
         assertThat(o.caFor(o.targets().get(0))).isEqualTo(CA);
     }
@@ -43,6 +46,17 @@ class BenchOptionsTest {
         assertThat(o.concurrency()).containsExactly(1, 8);
         assertThat(o.scenarios()).containsExactly(Scenario.TUNNEL_TLS, Scenario.BULK_TLS);
         assertThat(o.json()).isEqualTo(Path.of("r.json"));
+    }
+
+    @Test
+    void idleTunnelsTakeTheirCountAndTheHoldingPortWhichMayBeAnyFreeOne() {
+        BenchOptions o = BenchOptions.parse(new String[] {"portcullis=127.0.0.1:3128", "--scenarios",
+                "idle-tunnels", "--tunnels", "2500", "--hold-port=0"}, CA);
+
+        assertThat(o.scenarios()).containsExactly(Scenario.IDLE_TUNNELS);
+        assertThat(Scenario.IDLE_TUNNELS.idle()).isTrue();
+        assertThat(o.tunnels()).isEqualTo(2500);
+        assertThat(o.holdPort()).isZero();
     }
 
     @Test
@@ -69,7 +83,11 @@ class BenchOptionsTest {
                 Arguments.of("an unknown option", List.of("direct", "--fast"), "unknown option '--fast'"),
                 Arguments.of("an option without its value", List.of("direct", "--seconds"), "needs a value"),
                 Arguments.of("a relative path", List.of("direct", "--small-path", "small"), "absolute path"),
-                Arguments.of("trust without a name", List.of("direct", "--trust", "/ca.pem"), "NAME=VALUE"));
+                Arguments.of("trust without a name", List.of("direct", "--trust", "/ca.pem"), "NAME=VALUE"),
+                Arguments.of("no tunnels", List.of("direct", "--tunnels", "0"), "between 1 and 200000"),
+                Arguments.of("tunnels beyond the cap", List.of("direct", "--tunnels", "200001"), "between 1 and"),
+                Arguments.of("a holding port out of range", List.of("direct", "--hold-port", "65536"),
+                        "between 1 and 65535"));
     }
 
     @ParameterizedTest(name = "{0}")
