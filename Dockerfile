@@ -17,7 +17,9 @@ COPY --from=build /src/node/target/portcullis.jar /opt/portcullis/portcullis.jar
 WORKDIR /var/lib/portcullis
 VOLUME /var/lib/portcullis
 USER 10001:10001
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75"
+# JVM options and glibc's malloc arenas: deploy/README.md, "JVM options" (the same in every deploy file).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xms16m -XX:TrimNativeHeapInterval=10000"
+ENV MALLOC_ARENA_MAX=2
 # The fleet configuration's ports (deploy/k8s/configmap-node.yaml): explicit proxy, Hazelcast, event bus
 # (cluster.event-bus-port), admin API. The built-in defaults bind 127.0.0.1 only: give a --config.
 EXPOSE 3128 5701 5801 9191

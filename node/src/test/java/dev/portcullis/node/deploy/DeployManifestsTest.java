@@ -9,6 +9,7 @@ import dev.portcullis.node.roles.Role;
 import dev.portcullis.node.testkit.TestCluster;
 import dev.portcullis.policy.load.LoadedPolicy;
 import dev.portcullis.policy.load.PolicyWatcher;
+import dev.portcullis.proxy.LimitOptions;
 import dev.portcullis.proxy.ProxyOptions;
 import dev.portcullis.proxy.TransparentListenerOptions;
 import io.vertx.core.Vertx;
@@ -65,6 +66,9 @@ class DeployManifestsTest {
     private static final int DRAIN_SECONDS = 30;
     private static final Path DOCKERFILE = Path.of("..", "Dockerfile");
     private static final Path UNIT = Path.of("..", "deploy", "systemd", "portcullis.service");
+    /** The JVM options every deploy file ships (deploy/README.md, "JVM options"). */
+    private static final String JAVA_OPTS = "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC"
+            + " -Xms16m -XX:TrimNativeHeapInterval=10000";
 
     private static final Manifests K8S = Manifests.read();
     private static Vertx vertx;
@@ -141,7 +145,7 @@ class DeployManifestsTest {
         }
         assertThat(at(env.get("PORTCULLIS_CLUSTER_HOST"), "valueFrom", "fieldRef", "fieldPath"))
                 .isEqualTo("status.podIP");
-        assertThat((String) env.get("JAVA_OPTS").get("value")).contains("-XX:MaxRAMPercentage=75");
+        assertThat((String) env.get("JAVA_OPTS").get("value")).isEqualTo(JAVA_OPTS);
     }
 
     @ParameterizedTest(name = "{0}: the files its configuration names are mounted")
@@ -313,13 +317,7 @@ class DeployManifestsTest {
 
     @Test
     void theSystemdUnitReloadsWithHupIsHardenedAndItsCommandLinesParse() throws IOException {
-        Map<String, List<String>> unit = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(UNIT)) {
-            int equals = line.indexOf('=');
-            if (!line.isBlank() && !line.startsWith("#") && !line.startsWith("[") && equals > 0) {
-                unit.computeIfAbsent(line.substring(0, equals), key -> new ArrayList<>()).add(line.substring(equals + 1));
-            }
-        }
+        Map<String, List<String>> unit = unit();
 
         assertThat(unit.get("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
         assertThat(unit.get("KillSignal")).containsExactly("SIGTERM");
@@ -336,6 +334,57 @@ class DeployManifestsTest {
         assertThat(parse(start).subcommand()).as("no subcommand: start a node").isNull();
         assertThat(unit.get("ExecStart").get(0)).contains("$JAVA_OPTS");
         assertThat(start).contains("--data-dir", "/var/lib/portcullis");
+    }
+
+    @Test
+    void theImageTheUnitAndEveryDeploymentShipTheSameJvmOptionsAndMallocArenas() throws IOException {
+        Map<String, String> image = variables(dockerfile().get("ENV"));
+        Map<String, String> unit = variables(unit().get("Environment"));
+        Map<String, String> shipped = new LinkedHashMap<>();
+        shipped.put("Dockerfile", image.get("JAVA_OPTS"));
+        shipped.put("systemd unit", unit.get("JAVA_OPTS"));
+        deployments().forEach(d -> shipped.put(d, (String) env(d).get("JAVA_OPTS").get("value")));
+
+        shipped.forEach((file, options) -> assertThat(options).as(file).isEqualTo(JAVA_OPTS));
+        assertThat(image.get("MALLOC_ARENA_MAX")).isEqualTo("2");
+        assertThat(unit.get("MALLOC_ARENA_MAX")).isEqualTo(image.get("MALLOC_ARENA_MAX"));
+        deployments().forEach(d -> assertThat(env(d)).as(d + " keeps the image's arenas").doesNotContainKey(
+                "MALLOC_ARENA_MAX"));
+    }
+
+    @Test
+    void theSystemdUnitOpensTwoDescriptorsPerConnectionTheNodeAdmits() throws IOException {
+        int limit = Integer.parseInt(unit().get("LimitNOFILE").get(0));
+
+        assertThat(limit).isGreaterThan(2 * LimitOptions.DEFAULT_MAX_CONNECTIONS);
+    }
+
+    /** The unit's {@code KEY=VALUE} lines, by key, values in order. */
+    private static Map<String, List<String>> unit() throws IOException {
+        Map<String, List<String>> unit = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(UNIT)) {
+            int equals = line.indexOf('=');
+            if (!line.isBlank() && !line.startsWith("#") && !line.startsWith("[") && equals > 0) {
+                unit.computeIfAbsent(line.substring(0, equals), key -> new ArrayList<>()).add(line.substring(equals + 1));
+            }
+        }
+        return unit;
+    }
+
+    /** {@code NAME=VALUE} assignments as an image's ENV or a unit's Environment= writes them, quotes taken off. */
+    private static Map<String, String> variables(List<String> assignments) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String assignment : assignments) {
+            String a = assignment.startsWith("\"") && assignment.endsWith("\"")
+                    ? assignment.substring(1, assignment.length() - 1) : assignment;
+            int equals = a.indexOf('=');
+            String value = a.substring(equals + 1);
+            if (value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            variables.put(a.substring(0, equals), value);
+        }
+        return variables;
     }
 
     private static CommandLine.ParseResult parse(List<String> args) {
