@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ public final class Main {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
+    /** How long a repetition waits for the machine to settle before it begins anyway. */
+    private static final Duration LOAD_WAIT = Duration.ofMinutes(4);
+
     /** The first three fields of {@code /proc/loadavg}: other work on the machine skews every number here. */
     static String loadAverage() {
         try {
@@ -33,6 +37,27 @@ public final class Main {
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Waits, at most {@link #LOAD_WAIT}, for the 1-minute load average to fall below {@code maxLoad}: the load
+     * of the repetition before (its own client threads) takes minutes to decay, and a repetition that began
+     * above the bound would not count.
+     *
+     * @return the load average when the wait ended
+     */
+    static double awaitLoadBelow(double maxLoad, PrintStream err) throws InterruptedException {
+        long deadline = System.nanoTime() + LOAD_WAIT.toNanos();
+        double load = loadAverage1m();
+        if (load >= maxLoad) {
+            err.printf("waiting up to %d s for the load average (%.2f) to fall below %.2f%n",
+                    LOAD_WAIT.toSeconds(), load, maxLoad);
+        }
+        while (load >= maxLoad && System.nanoTime() < deadline) {
+            Thread.sleep(5_000);
+            load = loadAverage1m();
+        }
+        return load;
     }
 
     /** The 1-minute load average, or +infinity when it cannot be read (so that such a repetition never counts). */
@@ -99,7 +124,14 @@ public final class Main {
                 + " at " + meter.ticksPerSecond() + " ticks/s") + "; load average " + loadAverage());
         List<RepeatSummary.Repetition> repetitions = new ArrayList<>();
         for (int i = 1; i <= options.repeat(); i++) {
-            double load = loadAverage1m();
+            double load;
+            try {
+                load = awaitLoadBelow(options.maxLoad(), err);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                err.println("portcullis-bench: interrupted");
+                return 1;
+            }
             if (options.repeat() > 1) {
                 out.println();
                 out.println("# Repetition " + i + " of " + options.repeat() + " (load average " + loadAverage() + ")");
