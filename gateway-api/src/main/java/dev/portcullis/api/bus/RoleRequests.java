@@ -41,9 +41,8 @@ public final class RoleRequests {
     /** No bound on pending requests (callers that are not on a connection's path). */
     public static final int UNBOUNDED = Integer.MAX_VALUE;
 
-    private static final ThrottledLog HEDGE_LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
-            Duration.ofSeconds(10));
-    private static final ThrottledLog FAIL_FAST_LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
+    /** One line per role and kind (failing fast, hedging) every 10 s at most. */
+    private static final ThrottledLog LOG = new ThrottledLog(LoggerFactory.getLogger(RoleRequests.class),
             Duration.ofSeconds(10));
 
     private final Vertx vertx;
@@ -83,7 +82,7 @@ public final class RoleRequests {
         if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             String reason = role + " unavailable: " + maxPending + " requests already wait for it, failing fast";
-            FAIL_FAST_LOG.warn(role, reason);
+            LOG.warn(role, reason);
             return Future.failedFuture(new GatewayException(unavailable, reason));
         }
         return hedged(address, body)
@@ -100,7 +99,7 @@ public final class RoleRequests {
         long hedge = vertx.setTimer(hedgeAfterMs, id -> {
             if (!answer.future().isComplete()) {
                 asked.incrementAndGet();
-                HEDGE_LOG.warn(role + " hedge", role + ": no answer within " + hedgeAfterMs + " ms on " + address
+                LOG.warn(role + " hedge", role + ": no answer within " + hedgeAfterMs + " ms on " + address
                         + ", asking again (most likely another instance)");
                 sendOrResend(address, body, hedgeDelivery).onComplete(result -> settle(answer, result, asked));
             }
