@@ -56,6 +56,10 @@ public final class NodeLauncher {
         long shutdownSeconds = SHUTDOWN_SECONDS + drainSeconds(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> close(starting, shutdownSeconds, err),
                 "portcullis-shutdown"));
+        // Installed before the start completes too: /readyz answers 200 once the node routes requests, a little
+        // before start() returns, and a SIGHUP sent on that answer must reload the node, not end the JVM. One that
+        // arrives during start-up reloads the node as soon as it is up.
+        ReloadSignal.install(() -> starting.onSuccess(Node::reload), err);
         Node node;
         try {
             node = starting.await();
@@ -70,7 +74,6 @@ public final class NodeLauncher {
             err.flush();
             return 1;
         }
-        ReloadSignal.install(node::reload, err);
         startupLines(node).forEach(out::println);
         out.flush();
         return 0;
