@@ -14,6 +14,8 @@ public final class Addresses {
     public static final String POLICY_INFO = "portcullis.policy.info.v1";
     /** Request/reply: {@code HttpDecideRequest} → {@code HttpDecision}, per request after decryption. */
     public static final String POLICY_HTTP = "portcullis.policy.http.v1";
+    /** Request/reply: {@code {}} → {@code Services}: the policy's {@code services:}, for the reverse listeners. */
+    public static final String POLICY_SERVICES = "portcullis.policy.services.v1";
     /** Publish: {@code PolicyChanged}; proxies drop their decision near-cache. */
     public static final String POLICY_CHANGED = "portcullis.policy.changed";
     /** Request/reply: {@code ResolveRequest} → {@code Resolution}. Served by the dns role. */
@@ -46,7 +48,7 @@ public final class Addresses {
      * enters their routing once it is up, and leaves it before its roles stop (README, "Drain and rolling
      * restarts"). The publish addresses are not among them: a starting node must hear every change at once.
      */
-    public static final Set<String> ROLE_REQUESTS = Set.of(POLICY_DECIDE, POLICY_INFO, POLICY_HTTP, DNS_RESOLVE,
+    public static final Set<String> ROLE_REQUESTS = Set.of(POLICY_DECIDE, POLICY_INFO, POLICY_HTTP, POLICY_SERVICES, DNS_RESOLVE,
             DNS_INFO, DNS_RECENT_NAMES, CA_SIGN, CA_ROOT, CA_INFO);
 
     private Addresses() {

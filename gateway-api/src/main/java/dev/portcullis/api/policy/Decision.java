@@ -21,10 +21,12 @@ import java.util.List;
  * @param sniCheck      whether a spliced CONNECT tunnel must carry a ClientHello whose SNI names the CONNECT host
  *                      (the README's "Names must agree"); a rule opts out with {@code sni-check: false}. Absent in
  *                      JSON means {@code true}
+ * @param httpHeaders   the headers (lower-case names) the rule's {@code http} entries match on: the proxy sends
+ *                      their values with each {@link HttpDecideRequest}, and no others
  */
 public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonTls, String rule, String policyVersion,
                        DecisionReason reason, long cacheTtlMs, List<String> guardDeny, List<String> guardAllow,
-                       boolean sniCheck) {
+                       boolean sniCheck, List<String> httpHeaders) {
 
     public Decision {
         if (verdict == null || inspection == null || nonTls == null || reason == null) {
@@ -41,6 +43,15 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
         }
         guardDeny = List.copyOf(guardDeny == null ? List.of() : guardDeny);
         guardAllow = List.copyOf(guardAllow == null ? List.of() : guardAllow);
+        httpHeaders = List.copyOf(httpHeaders == null ? List.of() : httpHeaders);
+    }
+
+    /** A decision whose rule's entries match on no header. */
+    public Decision(Verdict verdict, Inspection inspection, NonTlsAction nonTls, String rule, String policyVersion,
+                    DecisionReason reason, long cacheTtlMs, List<String> guardDeny, List<String> guardAllow,
+                    boolean sniCheck) {
+        this(verdict, inspection, nonTls, rule, policyVersion, reason, cacheTtlMs, guardDeny, guardAllow, sniCheck,
+                List.of());
     }
 
     /** A decision with the SNI check on, as for every rule that does not opt out. */
@@ -54,7 +65,7 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
     }
 
     public JsonObject toJson() {
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("verdict", Json.wireName(verdict))
                 .put("inspection", Json.wireName(inspection))
                 .put("nonTls", Json.wireName(nonTls))
@@ -65,6 +76,10 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
                 .put("guardDeny", new JsonArray(guardDeny))
                 .put("guardAllow", new JsonArray(guardAllow))
                 .put("sniCheck", sniCheck);
+        if (!httpHeaders.isEmpty()) {
+            json.put("httpHeaders", new JsonArray(httpHeaders));
+        }
+        return json;
     }
 
     /** @throws IllegalArgumentException naming the field when the message is malformed */
@@ -79,6 +94,7 @@ public record Decision(Verdict verdict, Inspection inspection, NonTlsAction nonT
                 Json.optionalLong(json, "cacheTtlMs", 0),
                 Json.stringList(json, "guardDeny"),
                 Json.stringList(json, "guardAllow"),
-                json.getBoolean("sniCheck", true));
+                json.getBoolean("sniCheck", true),
+                Json.stringList(json, "httpHeaders"));
     }
 }

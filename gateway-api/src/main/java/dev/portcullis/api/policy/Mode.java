@@ -5,5 +5,7 @@ public enum Mode {
     /** The client asked the gateway by name: {@code CONNECT host:port} or an absolute-form request. */
     EXPLICIT,
     /** Traffic was redirected to the gateway; the name comes from the SNI or the Host header. */
-    TRANSPARENT
+    TRANSPARENT,
+    /** A client of a service the gateway fronts, on a reverse listener; the name comes from the SNI and Host. */
+    REVERSE
 }

@@ -5,6 +5,7 @@ import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.api.bus.RoleRequests;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -51,5 +52,14 @@ public final class PolicyClient {
      */
     public Future<HttpDecision> decideHttp(HttpDecideRequest request) {
         return requests.request(Addresses.POLICY_HTTP, request.toJson()).map(HttpDecision::fromJson);
+    }
+
+    /**
+     * Asks for the policy's {@code services:} (the reverse listeners' services).
+     *
+     * @return them, or a failed future with {@link ErrorCode#POLICY_UNAVAILABLE}
+     */
+    public Future<Services> services() {
+        return requests.request(Addresses.POLICY_SERVICES, new JsonObject()).map(Services::fromJson);
     }
 }
