@@ -79,6 +79,7 @@ public final class ProxyOptions {
     public static final ConfigSchema SCHEMA = ConfigSchema.builder()
             .section("explicit", ConfigSchema.builder().string("host").integer("port").build())
             .sections("transparent", TransparentListenerOptions.SCHEMA)
+            .sections("reverse", ReverseListenerOptions.SCHEMA)
             .duration("hello-timeout")
             .duration("silent-timeout")
             .duration("connect-timeout")
@@ -104,6 +105,7 @@ public final class ProxyOptions {
 
     private String explicitHost = DEFAULT_EXPLICIT_HOST;
     private List<TransparentListenerOptions> transparent = List.of(new TransparentListenerOptions());
+    private List<ReverseListenerOptions> reverse = List.of();
     private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
     private Duration silentTimeout = DEFAULT_SILENT_TIMEOUT;
     private int explicitPort = DEFAULT_EXPLICIT_PORT;
@@ -152,6 +154,9 @@ public final class ProxyOptions {
             if (config.has("transparent")) {
                 setTransparent(config.sections("transparent").stream().map(TransparentListenerOptions::new).toList());
             }
+            if (config.has("reverse")) {
+                setReverse(config.sections("reverse").stream().map(ReverseListenerOptions::new).toList());
+            }
             setHelloTimeout(config.duration("hello-timeout", DEFAULT_HELLO_TIMEOUT));
             setSilentTimeout(config.duration("silent-timeout", DEFAULT_SILENT_TIMEOUT));
             setConnectTimeout(config.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT));
@@ -182,6 +187,7 @@ public final class ProxyOptions {
         JsonObject json = new JsonObject()
                 .put("explicit", new JsonObject().put("host", explicitHost).put("port", explicitPort))
                 .put("transparent", new JsonArray(transparent.stream().map(TransparentListenerOptions::toJson).toList()))
+                .put("reverse", new JsonArray(reverse.stream().map(ReverseListenerOptions::toJson).toList()))
                 .put("hello-timeout", Durations.format(helloTimeout))
                 .put("silent-timeout", Durations.format(silentTimeout))
                 .put("connect-timeout", Durations.format(connectTimeout))
@@ -247,6 +253,25 @@ public final class ProxyOptions {
             }
         }
         this.transparent = transparent.stream().map(TransparentListenerOptions::new).toList();
+        return this;
+    }
+
+    /** The reverse listeners; none by default. */
+    public List<ReverseListenerOptions> getReverse() {
+        return reverse;
+    }
+
+    /** @param reverse names must be unique, and differ from the transparent listeners' */
+    public ProxyOptions setReverse(List<ReverseListenerOptions> reverse) {
+        Set<String> names = new HashSet<>();
+        transparent.forEach(listener -> names.add(listener.getName()));
+        for (ReverseListenerOptions listener : reverse) {
+            if (!names.add(listener.getName())) {
+                throw new IllegalArgumentException("reverse listener name '" + listener.getName()
+                        + "' is used twice; give each a name or a different port");
+            }
+        }
+        this.reverse = reverse.stream().map(ReverseListenerOptions::new).toList();
         return this;
     }
 

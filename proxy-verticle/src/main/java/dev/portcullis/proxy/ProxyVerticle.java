@@ -23,6 +23,8 @@ import dev.portcullis.proxy.intercept.TlsEngine;
 import dev.portcullis.proxy.intercept.UpstreamTrust;
 import dev.portcullis.proxy.metrics.RuleTags;
 import dev.portcullis.proxy.resolve.DestinationResolver;
+import dev.portcullis.proxy.reverse.ReverseListener;
+import dev.portcullis.proxy.reverse.ServiceCatalog;
 import dev.portcullis.proxy.revoke.RevokeOnChange;
 import dev.portcullis.proxy.transparent.TransparentListener;
 import io.vertx.core.Future;
@@ -59,6 +61,8 @@ public class ProxyVerticle extends VerticleBase {
     private OpenConnections open;
     private ExplicitListener explicit;
     private final List<TransparentListener> transparent = new ArrayList<>();
+    private final List<ReverseListener> reverse = new ArrayList<>();
+    private ServiceCatalog services;
     private AccessLog accessLog;
     private MessageConsumer<Object> policyChanges;
     private MessageConsumer<JsonObject> caChanges;
@@ -88,6 +92,9 @@ public class ProxyVerticle extends VerticleBase {
         RevokeOnChange revocation = options.isRevokeOnChange() ? RevokeOnChange.on(decider) : RevokeOnChange.off();
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> {
             decider.clear();
+            if (services != null) {
+                services.refresh();
+            }
             if (revocation.enabled()) {
                 revocation.policyChanged(announcedVersion(message.body()));
             }
@@ -132,6 +139,12 @@ public class ProxyVerticle extends VerticleBase {
         for (TransparentListenerOptions listener : options.getTransparent()) {
             transparent.add(new TransparentListener(vertx, options, listener, stages));
         }
+        if (!options.getReverse().isEmpty()) {
+            services = new ServiceCatalog(vertx, policy, admission);
+            for (ReverseListenerOptions listener : options.getReverse()) {
+                reverse.add(new ReverseListener(vertx, options, listener, stages, services));
+            }
+        }
         return Future.all(policyChanges.completion(), caChanges.completion())
                 .compose(registered -> explicit.listen())
                 .compose(port -> {
@@ -139,7 +152,11 @@ public class ProxyVerticle extends VerticleBase {
                     return Future.all(transparent.stream().map(listener -> listener.listen()
                             .onSuccess(bound -> announce(listener.name(), listener.host(), bound)))
                             .toList());
-                });
+                })
+                // Asked before the reverse listeners open, so a policy role that is up is heard from first.
+                .compose(listening -> services == null ? Future.succeededFuture() : services.start())
+                .compose(asked -> Future.all(reverse.stream().map(listener -> listener.listen()
+                        .onSuccess(bound -> announce(listener.name(), listener.host(), bound))).toList()));
     }
 
     /** The version a {@code policy.changed} announces; a malformed notice still clears and re-decides. */
@@ -181,6 +198,7 @@ public class ProxyVerticle extends VerticleBase {
                 explicit.stopAccepting(grace);
             }
             transparent.forEach(listener -> listener.stopAccepting(grace));
+            reverse.forEach(listener -> listener.stopAccepting(grace));
             int draining = open.size();
             if (draining > 0) {
                 LOG.info("draining: listeners closed, waiting up to {} for {} open connections",
@@ -202,6 +220,10 @@ public class ProxyVerticle extends VerticleBase {
             closing.add(explicit.close());
         }
         transparent.forEach(listener -> closing.add(listener.close()));
+        reverse.forEach(listener -> closing.add(listener.close()));
+        if (services != null) {
+            services.stop();
+        }
         // Closing the log writes what is still queued: blocking, so not on the event loop.
         return Future.join(closing).<Void>mapEmpty().eventually(() -> accessLog == null ? Future.succeededFuture()
                 : vertx.executeBlocking(() -> {

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code portcullis_tunnels_revoked_total{listener}} (connections closed with reason {@code revoked}, counted from
  * their records like the rest), {@code portcullis_rule_decisions_total{rule, verdict}} (records that name a rule;
  * the rule tag capped by {@link RuleTags}) and {@code portcullis_tunnel_duration_seconds{listener}} (each record's
- * {@code durationMs}). Registered in
+ * {@code durationMs}), and for reverse listeners {@code portcullis_service_records_total{service, kind, outcome}}
+ * and {@code portcullis_service_request_duration_seconds{service}}. Registered in
  * Micrometer's global registry, which the node exposes on {@code /metrics}; without a registry they cost nothing.
  *
  * <p>Each series is looked up once and kept, by its tag values: building a meter's id (sorting its tags, hashing
@@ -35,6 +36,8 @@ final class AccessMetrics {
     private static final Map<RuleSeries, Counter> RULES = new ConcurrentHashMap<>();
     private static final Map<String, Counter> BYTES_UP = new ConcurrentHashMap<>();
     private static final Map<String, Counter> BYTES_DOWN = new ConcurrentHashMap<>();
+    private static final Map<ServiceSeries, Counter> SERVICES = new ConcurrentHashMap<>();
+    private static final Map<String, io.micrometer.core.instrument.Timer> SERVICE_DURATIONS = new ConcurrentHashMap<>();
 
     private AccessMetrics() {
     }
@@ -55,6 +58,22 @@ final class AccessMetrics {
         }
         if (record.getValue(AccessRecord.DURATION_MS) instanceof Number duration) {
             StageTimers.tunnel(listener, duration.longValue());
+        }
+        String service = record.getString(AccessRecord.SERVICE);
+        if (service != null) {
+            // Per service (names from the policy, so bounded): a request's record has its method, a
+            // connection's (passthrough, or a refused hello) has none.
+            String kind = record.containsKey(AccessRecord.METHOD) ? "request" : "connection";
+            SERVICES.computeIfAbsent(new ServiceSeries(service, kind, outcome(record.getValue(AccessRecord.STATUS))),
+                    AccessMetrics::services).increment();
+            if ("request".equals(kind) && record.getValue(AccessRecord.DURATION_MS) instanceof Number duration) {
+                SERVICE_DURATIONS.computeIfAbsent(service, name -> io.micrometer.core.instrument.Timer
+                                .builder("portcullis.service.request.duration")
+                                .description("Time from a reverse listener's request to the end of its response")
+                                .tag("service", name)
+                                .register(REGISTRY))
+                        .record(duration.longValue(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
         bytes(BYTES_UP, listener, "up", record.getValue(AccessRecord.BYTES_UP));
         bytes(BYTES_DOWN, listener, "down", record.getValue(AccessRecord.BYTES_DOWN));
@@ -105,6 +124,18 @@ final class AccessMetrics {
     }
 
     private record ConnectionSeries(String listener, String verdict, String inspection, String outcome, boolean ech) {
+    }
+
+    private static Counter services(ServiceSeries series) {
+        return Counter.builder("portcullis.service.records")
+                .description("Reverse listeners' requests and connections, by service and outcome")
+                .tag("service", series.service())
+                .tag("kind", series.kind())
+                .tag("outcome", series.outcome())
+                .register(REGISTRY);
+    }
+
+    private record ServiceSeries(String service, String kind, String outcome) {
     }
 
     private record RuleSeries(String rule, String verdict) {

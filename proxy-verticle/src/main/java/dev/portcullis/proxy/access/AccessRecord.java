@@ -33,6 +33,10 @@ public final class AccessRecord {
     public static final String DNS_STALE = "dnsStale";
     /** Where a transparent client aimed, when the platform tells (TPROXY); the gateway never connects there. */
     public static final String ORIGINAL_DST = "originalDst";
+    /** The service of a reverse listener's connection or request (README, "Reverse proxy"). */
+    public static final String SERVICE = "service";
+    /** The backend of the service a request or a passthrough connection went to: its {@code host:port}. */
+    public static final String BACKEND = "backend";
     public static final String RULE = "rule";
     public static final String VERDICT = "verdict";
     public static final String INSPECTION = "inspection";

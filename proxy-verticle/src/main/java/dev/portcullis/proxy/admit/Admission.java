@@ -17,6 +17,7 @@ import dev.portcullis.proxy.guard.GuardCache;
 import dev.portcullis.proxy.resolve.DestinationResolver;
 import dev.portcullis.proxy.revoke.RevokeOnChange;
 import io.vertx.core.Future;
+import io.vertx.core.net.NetSocket;
 
 /**
  * decide → (gate a plain-HTTP request) → resolve → guard → dial, for every listener: explicit CONNECT and
@@ -89,14 +90,7 @@ public final class Admission {
      */
     public Future<Admitted> connect(ClientConnection connection, AccessRecord record, DecideRequest question,
                                     HostName host, Decision decision) {
-        return resolver.resolve(host)
-                .map(resolved -> {
-                    if (resolved.stale()) {
-                        record.put(AccessRecord.DNS_STALE, true);
-                    }
-                    return guards.guardFor(decision).allowed(resolved.addresses(), question.port());
-                })
-                .compose(addresses -> dialer.dial(addresses, question.port()))
+        return reach(host, question.port(), decision, record)
                 .compose(upstream -> {
                     connection.holdUpstream(upstream);
                     if (connection.closed() || connection.finished()) {
@@ -106,6 +100,24 @@ public final class Admission {
                     revocation.admitted(connection, question, decision);
                     return Future.succeededFuture(new Admitted(decision, upstream));
                 });
+    }
+
+    /**
+     * resolve → guard → dial alone: the one way every destination is reached, a connection's upstream or a reverse
+     * listener's backend. {@code record} gets whether the resolution was stale.
+     *
+     * @return the connected socket, which the caller owns; or a failed future ({@code GuardRefusedException},
+     * {@code GatewayException} from the dns role, {@code UpstreamConnectException})
+     */
+    public Future<NetSocket> reach(HostName host, int port, Decision decision, AccessRecord record) {
+        return resolver.resolve(host)
+                .map(resolved -> {
+                    if (resolved.stale()) {
+                        record.put(AccessRecord.DNS_STALE, true);
+                    }
+                    return guards.guardFor(decision).allowed(resolved.addresses(), port);
+                })
+                .compose(addresses -> dialer.dial(addresses, port));
     }
 
     /** The decision again for a question that differs from the admitted one (an ECH hello's). */
@@ -130,7 +142,8 @@ public final class Admission {
                     "it decrypts and says non-tls: deny"));
         }
         if (payload instanceof Payload.PlainHttp http) {
-            return httpRules.allow(decision, question.host(), http.method(), http.path(), record).map(decision);
+            return httpRules.allow(decision, question.host(), http.method(), http.path(), question.client(),
+                    http.headers(), record).map(decision);
         }
         return Future.succeededFuture(decision);
     }

@@ -85,7 +85,8 @@ public final class ForwardRoute implements Route {
         DecideRequest question = new DecideRequest(target.host().value(), target.port(), connection.clientIp(),
                 listener, mode, Protocol.HTTP, null);
         ForwardedRequest.rewrite(request, target);
-        return admission.decide(record, question, new Payload.PlainHttp(request.method().name(), target.path()))
+        return admission.decide(record, question, new Payload.PlainHttp(request.method().name(), target.path(),
+                        request.headers()))
                 .compose(decision -> upstreamFor(question, target, decision, record));
     }
 

@@ -19,9 +19,10 @@ public sealed interface Payload {
      * {@code http} entries decide it before a byte goes upstream, as they would after decryption.
      *
      * @param method the request method
-     * @param path   the path without the query
+     * @param path    the path without the query
+     * @param headers the request's headers, for entries that match on them
      */
-    record PlainHttp(String method, String path) implements Payload {
+    record PlainHttp(String method, String path, io.netty.handler.codec.http.HttpHeaders headers) implements Payload {
     }
 
     /**

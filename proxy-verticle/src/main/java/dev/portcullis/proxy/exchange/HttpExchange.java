@@ -536,6 +536,7 @@ public final class HttpExchange {
             accessLog.accept(current.put(AccessRecord.BYTES_UP, requestBytes)
                     .put(AccessRecord.BYTES_DOWN, responseBytes).finish());
             current = null;
+            route.ended();
         }
     }
 

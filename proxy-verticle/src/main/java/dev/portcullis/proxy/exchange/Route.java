@@ -35,4 +35,8 @@ public interface Route {
     /** Rewrites a response head from upstream before it goes to the client (a forward proxy's hop-by-hop rules). */
     default void respond(HttpResponse response) {
     }
+
+    /** The exchange is done with the request last routed: answered, refused, upgraded or cut off. */
+    default void ended() {
+    }
 }

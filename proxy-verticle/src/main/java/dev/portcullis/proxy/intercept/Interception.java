@@ -41,7 +41,7 @@ public final class Interception {
                         int maxRequestLine, int maxHeaders, int h2MaxConcurrentStreams) {
 
         /** The HTTP/2 limits: {@code proxy.h2-max-concurrent-streams}, and the header list as {@code max-headers}. */
-        Http2Codecs.Limits h2Limits() {
+        public Http2Codecs.Limits h2Limits() {
             return new Http2Codecs.Limits(h2MaxConcurrentStreams, maxHeaders);
         }
     }
@@ -116,7 +116,7 @@ public final class Interception {
         record.put(AccessRecord.INSPECTION, "decrypt").put(AccessRecord.ALPN, protocol);
         connection.whileOpen("closed");
         connection.onInputShutdown(null);     // the inspector ends the connection on the client's FIN
-        RequestGate gate = new RequestGate(host, decision, tools.httpRules());
+        RequestGate gate = new RequestGate(host, decision, tools.httpRules(), connection.clientIp());
         Channel upstreamChannel = Sockets.channel(upstream);
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             Http2Inspection.install(connection.channel(), upstreamChannel, tools.h2Limits(), gate, record,

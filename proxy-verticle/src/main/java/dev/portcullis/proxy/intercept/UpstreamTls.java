@@ -21,7 +21,7 @@ import java.util.Queue;
  * HTTP/2 server's SETTINGS come at once) is held until the inspector's codecs are in place ({@link Held#release}),
  * so no byte reaches Vert.x's handler.
  */
-final class UpstreamTls {
+public final class UpstreamTls {
 
     /** Pipeline name of the upstream's SslHandler, as Vert.x names its own. */
     static final String SSL = "ssl";
@@ -32,14 +32,14 @@ final class UpstreamTls {
      * @param server   its verified leaf certificate
      * @param held     holds its first decrypted bytes until the inspector is installed
      */
-    record Verified(String protocol, X509Certificate server, Held held) {
+    public record Verified(String protocol, X509Certificate server, Held held) {
     }
 
     private UpstreamTls() {
     }
 
     /** @return the verified handshake, or the handshake's failure */
-    static Future<Verified> handshake(Channel channel, SslContext context, String host, int port) {
+    public static Future<Verified> handshake(Channel channel, SslContext context, String host, int port) {
         Promise<Verified> verified = Promise.promise();
         channel.eventLoop().execute(() -> {
             SslHandler ssl = context.newHandler(channel.alloc(), host, port);
@@ -65,7 +65,7 @@ final class UpstreamTls {
     }
 
     /** Keeps decrypted bytes (and stops reading) until the handlers that read them are installed after it. */
-    static final class Held extends ChannelInboundHandlerAdapter {
+    public static final class Held extends ChannelInboundHandlerAdapter {
         private final Queue<Object> early = new ArrayDeque<>();
         private ChannelHandlerContext ctx;
 
@@ -86,7 +86,7 @@ final class UpstreamTls {
         }
 
         /** The inspector is in place after this handler: what was held goes to it, and reading resumes. */
-        void release() {
+        public void release() {
             Channel channel = ctx.channel();
             channel.pipeline().remove(this);
             channel.config().setAutoRead(true);

@@ -42,11 +42,25 @@ public final class UpstreamTrust {
      * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
      */
     public static UpstreamTrust create(String extraCaBundle) {
+        return build(extraCaBundle, true);
+    }
+
+    /**
+     * Trusts the CAs of {@code caBundle} alone, not the JDK's: a reverse listener's backends (README, "Reverse
+     * proxy"), whose certificates a team's own CA issues; {@code null} trusts the JDK's roots alone.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
+     */
+    public static UpstreamTrust onlyFrom(String caBundle) {
+        return caBundle == null ? build(null, true) : build(caBundle, false);
+    }
+
+    private static UpstreamTrust build(String extraCaBundle, boolean withJdkRoots) {
         try {
             KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
             roots.load(null, null);
             int index = 0;
-            for (X509Certificate root : jdkRoots()) {
+            for (X509Certificate root : withJdkRoots ? jdkRoots() : new X509Certificate[0]) {
                 roots.setCertificateEntry("jdk-" + index++, root);
             }
             if (extraCaBundle != null) {

@@ -1,6 +1,8 @@
 package dev.portcullis.proxy.respond;
 
 import dev.portcullis.api.bus.GatewayException;
+import dev.portcullis.proxy.intercept.UpstreamUntrustedException;
+import dev.portcullis.proxy.reverse.NoHealthyBackendException;
 import dev.portcullis.proxy.connection.LimitExceededException;
 import dev.portcullis.proxy.decide.DeniedException;
 import dev.portcullis.proxy.dial.UpstreamConnectException;
@@ -40,6 +42,12 @@ public final class FailureMapper {
                     ? new ErrorResponse(504, "connection_timeout", connect.getMessage())
                     : new ErrorResponse(502, "connection_refused", connect.getMessage());
         }
+        if (failure instanceof UpstreamUntrustedException untrusted) {
+            return new ErrorResponse(502, "tls_certificate_error", untrusted.getMessage());
+        }
+        if (failure instanceof NoHealthyBackendException none) {
+            return new ErrorResponse(503, "destination_unavailable", none.getMessage());
+        }
         if (failure instanceof UpstreamProtocolException protocol) {
             return new ErrorResponse(502, "http_protocol_error", protocol.getMessage());
         }
@@ -66,7 +74,8 @@ public final class FailureMapper {
      */
     public static boolean endsConnection(Throwable failure) {
         if (failure instanceof DeniedException || failure instanceof GuardRefusedException
-                || failure instanceof UpstreamConnectException) {
+                || failure instanceof UpstreamConnectException || failure instanceof UpstreamUntrustedException
+                || failure instanceof NoHealthyBackendException) {
             return false;
         }
         if (failure instanceof GatewayException gateway) {

@@ -124,7 +124,7 @@ class AdmissionTest {
         fleet.decision = allow(Inspection.DECRYPT, NonTlsAction.DENY);
         fleet.httpDecision = new HttpDecision(Verdict.DENY, "r", "no http entry matched", "sha256:test");
 
-        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/private"));
+        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/private", io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
 
         assertThatThrownBy(this::outcome).isInstanceOf(DeniedException.class)
                 .hasMessageContaining("GET /private denied by rule 'r'");
@@ -138,7 +138,7 @@ class AdmissionTest {
         fleet.decision = allow(Inspection.DECRYPT, NonTlsAction.DENY);
         fleet.httpDecision = new HttpDecision(Verdict.ALLOW, "r", "matched", "sha256:test");
 
-        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/public"));
+        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/public", io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
 
         Admitted result = outcome();
         assertThat(result.decision().rule()).isEqualTo("r");
@@ -153,7 +153,7 @@ class AdmissionTest {
     void aSpliceRuleNeverAsksTheHttpEntries() throws Exception {
         fleet.decision = allow(Inspection.SPLICE, NonTlsAction.DENY);
 
-        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/anything"));
+        admitOneClient(question(Protocol.HTTP), new Payload.PlainHttp("GET", "/anything", io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
 
         outcome();
         assertThat(fleet.httpDecisions).hasValue(0);

@@ -3,12 +3,14 @@ package dev.portcullis.proxy.exchange.h2;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.exchange.HttpExchange;
 import dev.portcullis.proxy.exchange.Route;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.vertx.core.json.JsonObject;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The initializer of every client stream of a decrypted HTTP/2 connection (its {@code Http2MultiplexHandler}'s):
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class StreamExchanges extends ChannelInitializer<Http2StreamChannel> {
 
-    private final Route route;
+    private final Function<Channel, Route> routes;
     private final AccessRecord connection;
     private final Consumer<JsonObject> accessLog;
 
@@ -28,7 +30,12 @@ public final class StreamExchanges extends ChannelInitializer<Http2StreamChannel
      * @param connection the connection's record, copied into each stream's with its {@code stream} id
      */
     public StreamExchanges(Route route, AccessRecord connection, Consumer<JsonObject> accessLog) {
-        this.route = route;
+        this(stream -> route, connection, accessLog);
+    }
+
+    /** @param routes gives each stream (its child channel) a route of its own */
+    public StreamExchanges(Function<Channel, Route> routes, AccessRecord connection, Consumer<JsonObject> accessLog) {
+        this.routes = routes;
         this.connection = connection;
         this.accessLog = accessLog;
     }
@@ -37,7 +44,7 @@ public final class StreamExchanges extends ChannelInitializer<Http2StreamChannel
     protected void initChannel(Http2StreamChannel stream) {
         stream.pipeline().addLast(HttpExchange.CLIENT_CODEC, new Http2StreamFrameToHttpObjectCodec(true));
         int id = stream.stream().id();
-        new HttpExchange(route, () -> connection.copy().put(AccessRecord.STREAM, id), accessLog)
+        new HttpExchange(routes.apply(stream), () -> connection.copy().put(AccessRecord.STREAM, id), accessLog)
                 .start(stream, HttpExchange.CLIENT_CODEC);
     }
 }
