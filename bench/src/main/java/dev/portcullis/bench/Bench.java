@@ -50,11 +50,11 @@ final class Bench {
         this.meter = meter;
         this.out = out;
         this.progress = progress;
-        boolean tls = options.scenarios().stream().anyMatch(Scenario::tls);
         Map<Path, TlsClient> clients = new HashMap<>();
         for (Target target : options.targets()) {
             TlsClient client = null;
-            if (tls) {
+            // In the reverse scenarios direct is a plain-HTTP backend: it needs no CA file.
+            if (options.scenarios().stream().anyMatch(s -> s.tls() && !(s.reverse() && target.isDirect()))) {
                 Path ca = options.caFor(target);
                 client = clients.get(ca);
                 if (client == null) {
@@ -62,7 +62,7 @@ final class Bench {
                     clients.put(ca, client);
                 }
             }
-            dialers.put(target.name(), new Dialer(target, options.origin(), client,
+            dialers.put(target.name(), new Dialer(target, options.origin(), options.reverse(), client,
                     (int) options.timeout().toMillis()));
         }
     }
@@ -140,7 +140,8 @@ final class Bench {
         HttpGet get = get(scenario, options.origin().smallPath());
         for (Target target : options.targets()) {
             CellResult r = new RateRun(dialers.get(target.name()), get, Duration.ZERO, options.prewarm(),
-                    options.timeout()).run(scenario, concurrency, CpuWindow.of(meter, null));
+                    options.timeout(), options.reverse().requestsPerConnection())
+                    .run(scenario, concurrency, CpuWindow.of(meter, null));
             progress.println("prewarm (not in the tables) " + MarkdownTable.progress(r)
                     + (r.errors().isEmpty() ? "" : " " + r.errors()));
             TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
@@ -156,11 +157,15 @@ final class Bench {
                     .run(scenario, cpu);
         }
         HttpGet get = get(scenario, options.origin().smallPath());
-        return new RateRun(dialer, get, options.warmup(), options.measure(), options.timeout())
-                .run(scenario, concurrency, cpu);
+        return new RateRun(dialer, get, options.warmup(), options.measure(), options.timeout(),
+                options.reverse().requestsPerConnection()).run(scenario, concurrency, cpu);
     }
 
     private HttpGet get(Scenario scenario, String path) {
+        if (scenario.reverse()) {
+            // The default port of https, which the reverse site is named for, is left out of Host (RFC 9110 §7.2).
+            return new HttpGet(options.reverse().host(), options.reverse().path(), -1, scenario.keepAlive());
+        }
         return new HttpGet(options.origin().authority(scenario.tls()), path, -1);
     }
 
@@ -169,6 +174,24 @@ final class Bench {
         String inside = scenario.tls() ? "TLS (full handshake, SNI " + o.host() + ") to " + o.authority(true)
                 : "plain HTTP to " + o.authority(false);
         double seconds = options.measure().toMillis() / 1000.0;
+        String timing = seconds + " s per cell after " + options.warmup().toMillis() / 1000.0 + " s warm-up (and "
+                + options.prewarm().toMillis() / 1000.0 + " s per target at the highest concurrency before the first"
+                + " cell).";
+        if (scenario.reverse()) {
+            ReverseSite site = options.reverse();
+            String direct = "direct: plain HTTP to the backend " + site.direct().getHostString() + ":"
+                    + site.direct().getPort() + ".";
+            return scenario.keepAlive()
+                    ? "Keep-alive: each client's TLS connection (SNI " + site.host() + ") straight to the reverse proxy"
+                    + " carries up to " + site.requestsPerConnection() + " GET " + site.path() + " (Host: "
+                    + site.host() + "), each read to the end; " + direct + " " + timing
+                    + " req/s = completed requests per second; latency = request to last byte (opening a connection"
+                    + " is in none); CPU = proxy process tree per completed request."
+                    : "New connection per request: TLS (full handshake, SNI " + site.host() + ") straight to the"
+                    + " reverse proxy, GET " + site.path() + " (Host: " + site.host() + ", Connection: close), read to"
+                    + " the end; " + direct + " " + timing + " req/s = completed requests per second;"
+                    + " latency = connect to last byte; CPU = proxy process tree per completed request.";
+        }
         if (scenario.bulk()) {
             return "One tunnel per fetch, " + inside + ", GET " + o.bulkPath() + "; up to " + options.bulkReps()
                     + " fetches within " + seconds + " s after " + BulkRun.WARMUP_FETCHES + " unmeasured."
@@ -176,9 +199,7 @@ final class Bench {
                     + " CPU = proxy process tree per MiB received.";
         }
         return "New connection per request: CONNECT, " + inside + ", GET " + o.smallPath()
-                + " (Connection: close), read to the end; " + seconds + " s per cell after "
-                + options.warmup().toMillis() / 1000.0 + " s warm-up (and " + options.prewarm().toMillis() / 1000.0
-                + " s per target at the highest concurrency before the first cell)."
+                + " (Connection: close), read to the end; " + timing
                 + " req/s = completed requests per second; latency = connect to last byte;"
                 + " CPU = proxy process tree per completed request.";
     }

@@ -1,5 +1,6 @@
 package dev.portcullis.bench;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,12 +33,13 @@ import java.util.function.Function;
  * @param tunnels     how many tunnels the idle-tunnels scenario holds open at once
  * @param holdPort    the port of the idle-tunnels scenario's holding origin, on the origin address; 0 for any free
  *                    port
+ * @param reverse     the site the reverse scenarios fetch, and how long a keep-alive connection lasts
  * @param help        whether {@code --help} was asked for
  */
 record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer> concurrency, Duration measure,
                     Duration warmup, Duration prewarm, int bulkReps, Duration timeout, Origin origin, Path originCa,
                     Map<String, Path> trust, Map<String, Long> pids, Path json, int repeat, double maxLoad,
-                    int tunnels, int holdPort, boolean help) {
+                    int tunnels, int holdPort, ReverseSite reverse, boolean help) {
 
     /** Default load-average bound of a counted repetition: 2, on these 2-core machines (bench/README.md). */
     static final double DEFAULT_MAX_LOAD = 2.0;
@@ -70,13 +72,16 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--seconds", "--warmup",
             "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid", "--origin", "--origin-address",
             "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load",
-            "--tunnels", "--hold-port");
+            "--tunnels", "--hold-port", "--reverse-host", "--reverse-path", "--reverse-direct",
+            "--keepalive-requests");
 
     static final String USAGE = """
             usage: java -jar portcullis-bench.jar [options] TARGET...
               TARGET               'direct' (no proxy) or NAME=HOST:PORT of a proxy that accepts CONNECT,
-                                   e.g. direct portcullis=127.0.0.1:3128 squid=127.0.0.1:3130
-              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls,idle-tunnels
+                                   e.g. direct portcullis=127.0.0.1:3128 squid=127.0.0.1:3130; for the
+                                   reverse scenarios, of a reverse proxy's HTTPS listener
+              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls,idle-tunnels,
+                                   reverse-keepalive,reverse-new ('reverse' for both)
                                    (default: the first four)
               --concurrency LIST   parallel clients for the tunnel scenarios (default: 1,16,64)
               --seconds S          measured seconds per cell (default: 5); also the time budget of a bulk cell
@@ -103,6 +108,13 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
                                    two file descriptors per tunnel, the proxy about two
               --hold-port N        port of idle-tunnels' holding origin on --origin-address (default: 9099;
                                    0 for any free port); the proxies must allow CONNECT to it
+              --reverse-host NAME  SNI and Host of the reverse scenarios (default: reverse.bench.test)
+              --reverse-path PATH  path they fetch (default: /)
+              --reverse-direct HOST:PORT
+                                   where 'direct' connects in them, over plain HTTP: a backend
+                                   (default: 127.0.0.1:9181)
+              --keepalive-requests N
+                                   requests per connection in reverse-keepalive (default: 1000)
               --help               print this and exit
             Options may also be written --name=value. Prints one markdown table per scenario on stdout,
             progress on stderr.
@@ -139,6 +151,11 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         Map<String, Path> trust = new LinkedHashMap<>();
         Map<String, Long> pids = new LinkedHashMap<>();
         Path json = null;
+        ReverseSite r = ReverseSite.DEFAULT;
+        String reverseHost = r.host();
+        String reversePath = r.path();
+        InetSocketAddress reverseDirect = r.direct();
+        int keepAliveRequests = r.requestsPerConnection();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -188,6 +205,10 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
                 case "--max-load" -> maxLoad = load(name, value);
                 case "--tunnels" -> tunnels = positive(name, value, MAX_TUNNELS);
                 case "--hold-port" -> holdPort = value.equals("0") ? 0 : positive(name, value, 65535);
+                case "--reverse-host" -> reverseHost = nonEmpty(name, value);
+                case "--reverse-path" -> reversePath = path(name, value);
+                case "--reverse-direct" -> reverseDirect = target("reverse-direct=" + value).address();
+                case "--keepalive-requests" -> keepAliveRequests = positive(name, value, 100_000_000);
                 default -> throw new IllegalStateException("option " + name + " is in VALUED but not handled");
             }
         }
@@ -197,7 +218,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         Origin origin = new Origin(host, address, plainPort, tlsPort, smallPath, bulkPath);
         return new BenchOptions(List.copyOf(targets), scenarios, concurrency, measure, warmup, prewarm, bulkReps,
                 timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat, maxLoad, tunnels,
-                holdPort, help);
+                holdPort, new ReverseSite(reverseHost, reversePath, reverseDirect, keepAliveRequests), help);
     }
 
     private static double load(String name, String value) {
@@ -249,9 +270,12 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         List<Scenario> list = new ArrayList<>();
         for (String part : value.split(",")) {
             try {
-                Scenario s = Scenario.parse(part.trim());
-                if (!list.contains(s)) {
-                    list.add(s);
+                List<Scenario> named = part.trim().equals(Scenario.REVERSE) ? Scenario.REVERSE_BOTH
+                        : List.of(Scenario.parse(part.trim()));
+                for (Scenario s : named) {
+                    if (!list.contains(s)) {
+                        list.add(s);
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--scenarios: " + e.getMessage());

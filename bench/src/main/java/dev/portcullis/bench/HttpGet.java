@@ -3,8 +3,21 @@ package dev.portcullis.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** One {@code GET} of a path on the origin, with {@code Connection: close}, over an open {@link Connection}. */
+/**
+ * One {@code GET} of a path on the origin over an open {@link Connection}, with {@code Connection: close} unless it
+ * is a keep-alive request.
+ */
 final class HttpGet {
+
+    /**
+     * One response read.
+     *
+     * @param bytes            its body length
+     * @param lastOnConnection whether the server closes the connection after it ({@code Connection: close}, RFC 9112
+     *                         §9.6)
+     */
+    record Response(long bytes, boolean lastOnConnection) {
+    }
 
     private final byte[] request;
     private final long expectedLength;
@@ -15,8 +28,16 @@ final class HttpGet {
      * @param expectedLength the body length the origin must send, or -1 to accept any
      */
     HttpGet(String authority, String path, long expectedLength) {
+        this(authority, path, expectedLength, false);
+    }
+
+    /**
+     * @param keepAlive whether to leave out {@code Connection: close}, so that the connection carries more requests
+     *                  (HTTP/1.1's default, RFC 9112 §9.3)
+     */
+    HttpGet(String authority, String path, long expectedLength, boolean keepAlive) {
         this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: portcullis-bench\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
         this.expectedLength = expectedLength;
     }
 
@@ -28,6 +49,16 @@ final class HttpGet {
      * @throws IOException       if the connection fails or a read times out
      */
     long fetch(Connection connection) throws IOException {
+        return exchange(connection).bytes();
+    }
+
+    /**
+     * As {@link #fetch}, also telling whether the server ends the connection after this response.
+     *
+     * @throws ExchangeException if the status is not 200, or the body is not the expected length
+     * @throws IOException       if the connection fails or a read times out
+     */
+    Response exchange(Connection connection) throws IOException {
         connection.out().write(request);
         connection.out().flush();
         ResponseHead head = connection.reader().readHead();
@@ -38,6 +69,7 @@ final class HttpGet {
         if (expectedLength >= 0 && n != expectedLength) {
             throw new ExchangeException("body of " + n + " bytes, expected " + expectedLength);
         }
-        return n;
+        // A body read to the end of the stream leaves nothing to reuse.
+        return new Response(n, head.closes() || !head.chunked() && head.contentLength() < 0);
     }
 }

@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Measures a tunnel scenario at one concurrency: that many threads each loop "open a new connection (and tunnel,
- * and TLS), fetch the small path, close" for the warm-up and then the measured window. An iteration counts when it
- * completes inside the window; the proxy's CPU is read at the window's two edges.
+ * Measures a tunnel or reverse scenario at one concurrency: that many threads each loop "open a new connection (and
+ * tunnel, and TLS), fetch the small path, close" for the warm-up and then the measured window; in a keep-alive
+ * scenario a connection carries up to {@code requestsPerConnection} fetches, and an iteration is one fetch, its
+ * latency from request to last byte (opening the connection is in none). An iteration counts when it completes
+ * inside the window; the proxy's CPU is read at the window's two edges.
  */
 final class RateRun {
 
@@ -23,11 +25,22 @@ final class RateRun {
     private final Duration warmup;
     private final Duration measure;
     private final Duration timeout;
+    private final int requestsPerConnection;
 
     /**
      * @param timeout the socket timeout; threads still running this long after the window are stopped
      */
     RateRun(Dialer dialer, HttpGet get, Duration warmup, Duration measure, Duration timeout) {
+        this(dialer, get, warmup, measure, timeout, 1);
+    }
+
+    /**
+     * @param requestsPerConnection how many fetches a connection of a keep-alive scenario carries (fewer when the
+     *                              server closes it first); ignored by the others, which make one
+     */
+    RateRun(Dialer dialer, HttpGet get, Duration warmup, Duration measure, Duration timeout,
+            int requestsPerConnection) {
+        this.requestsPerConnection = requestsPerConnection;
         this.dialer = dialer;
         this.get = get;
         this.warmup = warmup;
@@ -48,7 +61,7 @@ final class RateRun {
         ErrorCounts warmupErrors = new ErrorCounts();
         List<Loop> loops = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Loop loop = new Loop(scenario.tls(), from, until, errors, warmupErrors, new Samples(concurrency));
+            Loop loop = new Loop(scenario, from, until, errors, warmupErrors, new Samples(concurrency));
             loops.add(loop);
             loop.start("bench-" + dialer.target().name() + "-" + i);
         }
@@ -102,7 +115,8 @@ final class RateRun {
 
         final Samples samples;
         final ResponseReader reader = new ResponseReader(64 * 1024);
-        private final boolean tls;
+        private final Scenario scenario;
+        private final int perConnection;
         private final long from;
         private final long until;
         private final ErrorCounts errors;
@@ -110,9 +124,11 @@ final class RateRun {
         long completed;
         long bytes;
 
-        Loop(boolean tls, long from, long until, ErrorCounts errors, ErrorCounts warmupErrors, Samples samples) {
+        Loop(Scenario scenario, long from, long until, ErrorCounts errors, ErrorCounts warmupErrors,
+             Samples samples) {
             this.samples = samples;
-            this.tls = tls;
+            this.scenario = scenario;
+            this.perConnection = scenario.keepAlive() ? requestsPerConnection : 1;
             this.from = from;
             this.until = until;
             this.errors = errors;
@@ -121,32 +137,59 @@ final class RateRun {
 
         @Override
         public void run() {
-            for (long i = 0; i < MAX_ITERATIONS_PER_THREAD; i++) {
-                long start = System.nanoTime();
-                if (start - until >= 0) {
-                    return;
-                }
-                Socket socket = newSocket();
-                try (Connection connection = dialer.open(socket, tls, reader)) {
-                    long n = get.fetch(connection);
-                    long end = System.nanoTime();
-                    if (end - from >= 0 && end - until <= 0) {
-                        completed++;
-                        bytes += n;
-                        samples.add(end - start);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    if (stopping()) {
+            Socket socket = null;
+            Connection connection = null;
+            int used = 0;
+            try {
+                for (long i = 0; i < MAX_ITERATIONS_PER_THREAD; i++) {
+                    long start = System.nanoTime();
+                    if (start - until >= 0) {
                         return;
                     }
-                    (System.nanoTime() - from < 0 ? warmupErrors : errors).add(e);
-                    if (!backOff()) {
-                        return;
+                    try {
+                        if (connection == null) {
+                            socket = newSocket();
+                            connection = scenario.reverse() ? dialer.openReverse(socket, reader)
+                                    : dialer.open(socket, scenario.tls(), reader);
+                            used = 0;
+                            if (scenario.keepAlive()) {
+                                start = System.nanoTime();
+                            }
+                        }
+                        HttpGet.Response response = get.exchange(connection);
+                        long end = System.nanoTime();
+                        if (end - from >= 0 && end - until <= 0) {
+                            completed++;
+                            bytes += response.bytes();
+                            samples.add(end - start);
+                        }
+                        if (++used >= perConnection || response.lastOnConnection()) {
+                            close(connection, socket);
+                            connection = null;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        close(connection, socket);
+                        connection = null;
+                        if (stopping()) {
+                            return;
+                        }
+                        (System.nanoTime() - from < 0 ? warmupErrors : errors).add(e);
+                        if (!backOff()) {
+                            return;
+                        }
                     }
-                } finally {
-                    closeQuietly(socket);
                 }
+            } finally {
+                close(connection, socket);
             }
+        }
+
+        /** Closes the connection (TLS sends its close_notify) and the socket under it, either of them null. */
+        private static void close(Connection connection, Socket socket) {
+            if (connection != null) {
+                connection.close();
+            }
+            closeQuietly(socket);
         }
     }
 }

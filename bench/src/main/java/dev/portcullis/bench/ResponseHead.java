@@ -28,6 +28,20 @@ record ResponseHead(int status, Map<String, String> headers) {
         }
     }
 
+    /** Whether the server closes the connection after this response: a {@code close} option (RFC 9112 §9.6). */
+    boolean closes() {
+        String value = headers.get("connection");
+        if (value == null) {
+            return false;
+        }
+        for (String option : value.split(",")) {
+            if (option.trim().equalsIgnoreCase("close")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the body is sent in chunks (RFC 9112 §7.1). */
     boolean chunked() {
         String value = headers.get("transfer-encoding");

@@ -49,6 +49,21 @@ class BenchOptionsTest {
     }
 
     @Test
+    void reverseNamesBothReverseScenariosAndTheSiteHasTheReversePeersDefaults() {
+        BenchOptions o = BenchOptions.parse(new String[] {"direct", "nginx-reverse=127.0.0.1:9445", "--scenarios",
+                "tunnel-plain,reverse,reverse-new", "--keepalive-requests=50"}, CA);
+
+        assertThat(o.scenarios()).containsExactly(Scenario.TUNNEL_PLAIN, Scenario.REVERSE_KEEPALIVE,
+                Scenario.REVERSE_NEW);
+        assertThat(o.reverse().host()).isEqualTo("reverse.bench.test");
+        assertThat(o.reverse().path()).isEqualTo("/");
+        assertThat(o.reverse().direct().getPort()).isEqualTo(9181);
+        assertThat(o.reverse().requestsPerConnection()).isEqualTo(50);
+        assertThat(Scenario.REVERSE_KEEPALIVE.keepAlive()).isTrue();
+        assertThat(Scenario.REVERSE_NEW.keepAlive()).isFalse();
+    }
+
+    @Test
     void idleTunnelsTakeTheirCountAndTheHoldingPortWhichMayBeAnyFreeOne() {
         BenchOptions o = BenchOptions.parse(new String[] {"portcullis=127.0.0.1:3128", "--scenarios",
                 "idle-tunnels", "--tunnels", "2500", "--hold-port=0"}, CA);

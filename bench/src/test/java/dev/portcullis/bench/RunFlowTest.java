@@ -3,9 +3,15 @@ package dev.portcullis.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -81,6 +87,62 @@ class RunFlowTest {
             assertThat(r.bytes()).isEqualTo(3L * LoopbackServers.BIG);
             assertThat(r.megabytesPerSecond()).isPositive();
             assertThat(r.cpuMicros()).isNotNull().isNotNegative();
+        }
+    }
+
+    @Test
+    void aKeepAliveConnectionCarriesItsRequestsAndIsReopenedAfterThem() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> keepAliveBackend(backend, connections, requests));
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ReverseSite site = new ReverseSite("reverse.bench.test", "/",
+                    new InetSocketAddress("127.0.0.1", backend.getLocalPort()), 5);
+            Dialer dialer = new Dialer(Target.parse("direct"), Origin.DEFAULT, site, null, 2000);
+            HttpGet get = new HttpGet(site.host(), site.path(), 2, true);
+
+            CellResult r = new RateRun(dialer, get, Duration.ofMillis(100), Duration.ofMillis(400), TIMEOUT, 5)
+                    .run(Scenario.REVERSE_KEEPALIVE, 2, CpuWindow.of(null, null));
+
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.iterations()).isPositive().isLessThanOrEqualTo(requests.get());
+            assertThat(connections.get()).as("five requests per connection, and the two threads' last ones")
+                    .isBetween(requests.get() / 5, requests.get() / 5 + 2);
+        }
+    }
+
+    /** Answers every request on a connection with a 2-byte body, keeping it open; counts both. */
+    private static void keepAliveBackend(ServerSocket server, AtomicInteger connections, AtomicInteger requests) {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                connections.incrementAndGet();
+                Thread t = new Thread(() -> {
+                    try (socket) {
+                        InputStream in = socket.getInputStream();
+                        OutputStream out = socket.getOutputStream();
+                        // One request head ends at an empty line; a GET has no body.
+                        for (int c, state = 0; (c = in.read()) >= 0; ) {
+                            state = c == (state % 2 == 0 ? '\r' : '\n') ? state + 1 : c == '\r' ? 1 : 0;
+                            if (state == 4) {
+                                requests.incrementAndGet();
+                                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                        .getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                                state = 0;
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the client closed: the end of this connection
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 
