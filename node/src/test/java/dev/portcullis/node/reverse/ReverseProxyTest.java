@@ -60,6 +60,7 @@ class ReverseProxyTest {
     private static TestCa serviceCa;
     private static Backend alpha;
     private static Backend beta;
+    private static dev.portcullis.node.testkit.TestOrigin spliced;
     private static TestCluster cluster;
     private static int port;
     private static Path certFile;
@@ -75,6 +76,8 @@ class ReverseProxyTest {
         List<Integer> ports = FreePorts.take(2);
         alpha = new Backend(vertx, "alpha", ports.get(0)).start();
         beta = new Backend(vertx, "beta", ports.get(1)).start();
+        spliced = dev.portcullis.node.testkit.TestOrigin.https(vertx, TestCa.create("Passthrough Backend CA"),
+                "tls.test");
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 version: 1
                 default: { action: deny }
@@ -88,7 +91,12 @@ class ReverseProxyTest {
                     http:
                       - { paths: ["/admin/**"], action: deny }
                       - { action: allow }
-                """.formatted(certFile, keyFile, alpha.port(), beta.port()));
+                  - name: spliced
+                    hosts: [tls.test]
+                    mode: passthrough
+                    backends: ["127.0.0.1:%d"]
+                    destinations: [127.0.0.1/32]
+                """.formatted(certFile, keyFile, alpha.port(), beta.port(), spliced.port()));
         cluster = TestCluster.start(
                 TestCluster.node("policy:1,dns:1")
                         .section("policy", new JsonObject().put("file", policy.toString())),
@@ -103,6 +111,9 @@ class ReverseProxyTest {
     static void stop() {
         if (cluster != null) {
             cluster.close();
+        }
+        if (spliced != null) {
+            spliced.close();
         }
         for (Backend backend : new Backend[] {alpha, beta}) {
             if (backend != null) {
@@ -265,6 +276,17 @@ class ReverseProxyTest {
         beta.start();
         Poll.until(Duration.ofSeconds(15), () -> curl().getEach(url("/"), url("/")).bodies(),
                 bodies -> bodies.contains("beta"), "beta back in the rotation");
+    }
+
+    @Test
+    @Order(11)
+    void aPassthroughServiceIsSplicedBySniToItsBackendsOwnTls() {
+        Curl.Result result = Curl.direct().caFile(spliced.caFile())
+                .option("--resolve", "tls.test:" + port + ":127.0.0.1").get("https://tls.test:" + port + "/");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.body()).isEqualTo("hello from tls.test");
+        assertThat(spliced.requests()).contains("GET /");
     }
 
     /** A TLS handshake naming {@code sni}, trusting the service CA: the certificate the listener presented. */
