@@ -20,7 +20,8 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * The policy role. Loads the policy file, answers {@link Addresses#POLICY_DECIDE} and {@link Addresses#POLICY_INFO},
+ * The policy role. Loads the policy file, answers {@link Addresses#POLICY_DECIDE}, {@link Addresses#POLICY_INFO},
+ * {@link Addresses#POLICY_HTTP} and {@link Addresses#POLICY_SERVICES},
  * publishes {@link Addresses#POLICY_CHANGED} whenever a new version comes into force, and looks at the file every
  * {@code reload-interval} for changes. A broken or missing file never replaces a good policy.
  *
@@ -47,7 +48,7 @@ public class PolicyVerticle extends VerticleBase {
     /**
      * Reads and compiles the file off the event loop, registers the consumers and publishes the first version.
      *
-     * @return a future completed once both consumers are registered (cluster-wide when clustered); failed with a
+     * @return a future completed once its consumers are registered (cluster-wide when clustered); failed with a
      * {@code PolicyException} reading {@code file:line: reason} when the file is invalid, or with an
      * {@code IllegalArgumentException} naming the key when the configuration is
      */
@@ -66,8 +67,11 @@ public class PolicyVerticle extends VerticleBase {
                     MessageConsumer<Object> decide = vertx.eventBus().consumer(Addresses.POLICY_DECIDE, this::decide);
                     MessageConsumer<Object> info = vertx.eventBus().consumer(Addresses.POLICY_INFO, this::info);
                     MessageConsumer<Object> http = vertx.eventBus().consumer(Addresses.POLICY_HTTP, this::decideHttp);
+                    MessageConsumer<Object> services = vertx.eventBus().consumer(Addresses.POLICY_SERVICES,
+                            this::services);
                     vertx.eventBus().localConsumer(Addresses.NODE_RELOAD, message -> reload());
-                    return Future.all(decide.completion(), info.completion(), http.completion());
+                    return Future.all(decide.completion(), info.completion(), http.completion(),
+                            services.completion());
                 })
                 .onSuccess(ignored -> {
                     publishChanged();
@@ -89,6 +93,11 @@ public class PolicyVerticle extends VerticleBase {
 
     private void decideHttp(Message<Object> message) {
         answer(message, "http decide", body -> current.policy().decideHttp(HttpDecideRequest.fromJson(body)).toJson());
+    }
+
+    private void services(Message<Object> message) {
+        // The request carries nothing ({}): every caller gets the whole list of the version in force.
+        answer(message, "services", body -> current.policy().services().toJson());
     }
 
     /** Replies with {@code handler}'s answer; a malformed request gets BAD_REQUEST, never a crash. */

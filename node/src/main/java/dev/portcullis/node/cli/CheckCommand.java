@@ -85,7 +85,9 @@ final class CheckCommand implements Callable<Integer> {
         }
         LoadedPolicy loaded = new PolicyWatcher(file).load();
         return "policy " + file + " version " + loaded.version() + ", " + loaded.rules()
-                + (loaded.rules() == 1 ? " rule" : " rules");
+                + (loaded.rules() == 1 ? " rule" : " rules")
+                + (loaded.services() == 0 ? "" : ", " + loaded.services()
+                        + (loaded.services() == 1 ? " service" : " services"));
     }
 
     private static int refuse(PrintWriter err, String reason) {

@@ -20,4 +20,8 @@ public record LoadedPolicy(CompiledPolicy policy, String file, Instant loadedAt)
     public int rules() {
         return policy.ruleCount();
     }
+
+    public int services() {
+        return policy.serviceCount();
+    }
 }

@@ -6,12 +6,17 @@ import dev.portcullis.api.policy.Decision;
 import dev.portcullis.api.policy.DecisionReason;
 import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.HttpDecision;
+import dev.portcullis.api.policy.Inspection;
+import dev.portcullis.api.policy.NonTlsAction;
+import dev.portcullis.api.policy.Service;
+import dev.portcullis.api.policy.Services;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.Action;
 import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.Policy;
+import dev.portcullis.policy.model.PolicyService;
 import dev.portcullis.policy.model.Rule;
 import dev.portcullis.policy.net.Cidr;
 import dev.portcullis.policy.net.IpLiteral;
@@ -19,7 +24,9 @@ import dev.portcullis.policy.net.IpLiteral;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
@@ -49,6 +56,9 @@ public final class CompiledPolicy {
     private final Decision noSniDenied;
     private final Decision echDenied;
     private final Map<String, Rule> rulesByName;
+    /** Each service's entries by its rule name {@code service:<name>}, which no rule may take. */
+    private final Map<String, PolicyService> servicesByRule;
+    private final Services services;
 
     private record RegexEntry(int rule, Pattern pattern) {
     }
@@ -76,6 +86,15 @@ public final class CompiledPolicy {
         }
         names.trim();
         anyHost.trim();
+        this.servicesByRule = new HashMap<>();
+        List<Service> answered = new ArrayList<>(policy.services().size());
+        for (PolicyService service : policy.services()) {
+            servicesByRule.put(service.ruleName(), service);
+            answered.add(new Service(service.name(), service.hostNames(), service.mode(), service.tls(),
+                    service.backends(), service.backendTls(), service.balance(), service.health(),
+                    service.forwarded(), serviceDecision(service)));
+        }
+        this.services = new Services(policy.version(), answered);
         this.defaultDecision = defaultDecision(DecisionReason.DEFAULT);
         this.ipLiteralDecision = defaultDecision(DecisionReason.IP_LITERAL);
         this.noSniDenied = settingDenies("no-sni", DecisionReason.NO_SNI);
@@ -141,29 +160,51 @@ public final class CompiledPolicy {
     }
 
     /**
-     * Decides one HTTP request inside a decrypted connection by the {@code http} entries of the rule that allowed
-     * the connection: the first entry matching method and path decides; a rule without entries allows every
-     * request; a rule with entries of which none matches denies (an allow-list stays closed).
+     * Decides one HTTP request by the {@code http} entries of the rule that allowed its connection, or of the
+     * service whose rule ({@code service:<name>}) it names: the first entry matching method, path, client and
+     * headers decides; a rule or service without entries allows every request; one with entries of which none
+     * matches denies (an allow-list stays closed).
      *
-     * @return the decision, never {@code null}; deny when the rule is not in this policy version
+     * @return the decision, never {@code null}; deny when the rule or service is not in this policy version
      */
     public HttpDecision decideHttp(HttpDecideRequest request) {
+        List<HttpRule> entries;
+        String what;
         Rule rule = rulesByName.get(request.rule());
-        if (rule == null) {
+        PolicyService service = rule == null ? servicesByRule.get(request.rule()) : null;
+        if (rule != null) {
+            entries = rule.http();
+            what = "rule";
+        } else if (service != null) {
+            entries = service.http();
+            what = "service";
+        } else {
             return new HttpDecision(Verdict.DENY, request.rule(), "rule '" + request.rule()
                     + "' is not in policy " + version(), version());
         }
-        if (rule.http().isEmpty()) {
-            return new HttpDecision(Verdict.ALLOW, rule.name(), "rule has no http entries", version());
+        if (entries.isEmpty()) {
+            return new HttpDecision(Verdict.ALLOW, request.rule(), what + " has no http entries", version());
         }
-        for (HttpRule entry : rule.http()) {
-            if (entry.matches(request.method(), request.path())) {
-                return new HttpDecision(entry.verdict(), rule.name(), "http entry at line " + entry.line(),
+        byte[] client = request.client() == null ? null : IpLiteral.parse(request.client());
+        Map<String, List<String>> headers = lowerCase(request.headers());
+        for (HttpRule entry : entries) {
+            if (entry.matches(request.method(), request.path(), client, headers)) {
+                return new HttpDecision(entry.verdict(), request.rule(), "http entry at line " + entry.line(),
                         version());
             }
         }
-        return new HttpDecision(Verdict.DENY, rule.name(), "no http entry of rule '" + rule.name() + "' matched",
-                version());
+        String name = rule != null ? rule.name() : service.name();
+        return new HttpDecision(Verdict.DENY, request.rule(), "no http entry of " + what + " '" + name
+                + "' matched", version());
+    }
+
+    /**
+     * The policy's {@code services:} as the reverse listeners take them, built at compile.
+     *
+     * @return never {@code null}; its list is empty when the policy has none
+     */
+    public Services services() {
+        return services;
     }
 
     /** The policy this was compiled from. */
@@ -178,6 +219,24 @@ public final class CompiledPolicy {
 
     public int ruleCount() {
         return rules.length;
+    }
+
+    public int serviceCount() {
+        return services.services().size();
+    }
+
+    /** Names are lower case in the contract; a sender that did not comply is read as if it had. */
+    private static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+        if (headers.isEmpty()) {
+            return headers;
+        }
+        Map<String, List<String>> out = new HashMap<>(headers.size() * 2);
+        headers.forEach((name, values) -> out.merge(name.toLowerCase(Locale.ROOT), values, (a, b) -> {
+            List<String> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        }));
+        return out;
     }
 
     private void index(HostPattern pattern, int rule) {
@@ -226,7 +285,30 @@ public final class CompiledPolicy {
                 ? List.of()
                 : rule.destinations().stream().map(Cidr::toString).toList();
         return new Decision(action.verdict(), action.inspection(), action.nonTls(), rule.name(), policy.version(),
-                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow, rule.sniCheck());
+                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow, rule.sniCheck(), httpHeaders(rule.http()));
+    }
+
+    /**
+     * What a service's requests are admitted under. Never cached by proxies (ttl 0): the reverse listeners hold it
+     * for the version and drop it on {@code portcullis.policy.changed}.
+     */
+    private Decision serviceDecision(PolicyService service) {
+        Inspection inspection = service.mode() == Service.Mode.TERMINATE ? Inspection.DECRYPT : Inspection.SPLICE;
+        List<String> guardAllow = service.destinations().stream().map(Cidr::toString).toList();
+        return new Decision(Verdict.ALLOW, inspection, NonTlsAction.DENY, service.ruleName(), policy.version(),
+                DecisionReason.RULE, 0, guardDeny, guardAllow, true, httpHeaders(service.http()));
+    }
+
+    /** The sorted, distinct header names the entries match on: the only headers a proxy sends to decide. */
+    private static List<String> httpHeaders(List<HttpRule> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        TreeSet<String> names = new TreeSet<>();
+        for (HttpRule entry : entries) {
+            names.addAll(entry.headers().keySet());
+        }
+        return names.isEmpty() ? List.of() : List.copyOf(names);
     }
 
     /** A denial by one of the policy-wide settings {@code no-sni} and {@code ech}, named after the setting. */

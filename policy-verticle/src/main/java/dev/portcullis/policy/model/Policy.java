@@ -1,5 +1,6 @@
 package dev.portcullis.policy.model;
 
+import dev.portcullis.api.policy.Service;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.net.Cidr;
 
@@ -19,9 +20,10 @@ import java.util.stream.Stream;
  * @param ech              what to do with a ClientHello carrying {@code encrypted_client_hello}
  * @param guardDeny        destination ranges refused after resolution unless a rule exempts them
  * @param rules            in file order; the first that matches decides
+ * @param services         the reverse listeners' services, in file order; empty when the file has none
  */
 public record Policy(String version, Action defaultAction, Duration decisionCacheTtl, Verdict noSni, EchAction ech,
-                     List<Cidr> guardDeny, List<Rule> rules) {
+                     List<Cidr> guardDeny, List<Rule> rules, List<PolicyService> services) {
 
     /** The only schema version this code reads. */
     public static final int SCHEMA_VERSION = 1;
@@ -60,13 +62,29 @@ public record Policy(String version, Action defaultAction, Duration decisionCach
         }
         guardDeny = List.copyOf(guardDeny);
         rules = List.copyOf(rules);
+        services = services == null ? List.of() : List.copyOf(services);
         // Sized for all names at once: growing a set to 100,000 names rehashes it a dozen times.
         Set<String> names = new HashSet<>(rules.size() * 4 / 3 + 1);
         for (Rule rule : rules) {
             if (!names.add(rule.name())) {
                 throw new IllegalArgumentException("duplicate rule name '" + rule.name() + "'");
             }
+            if (rule.name().startsWith(Service.RULE_PREFIX)) {
+                throw new IllegalArgumentException("rule name '" + rule.name() + "' is reserved for services");
+            }
         }
+        Set<String> serviceNames = new HashSet<>();
+        for (PolicyService service : services) {
+            if (!serviceNames.add(service.name())) {
+                throw new IllegalArgumentException("duplicate service name '" + service.name() + "'");
+            }
+        }
+    }
+
+    /** A policy without services. */
+    public Policy(String version, Action defaultAction, Duration decisionCacheTtl, Verdict noSni, EchAction ech,
+                  List<Cidr> guardDeny, List<Rule> rules) {
+        this(version, defaultAction, decisionCacheTtl, noSni, ech, guardDeny, rules, List.of());
     }
 
     /** A policy with the file defaults for everything but the default action and the rules. */

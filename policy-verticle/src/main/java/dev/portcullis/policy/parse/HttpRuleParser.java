@@ -3,22 +3,34 @@ package dev.portcullis.policy.parse;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.HttpRule;
 import dev.portcullis.policy.model.PathGlob;
+import dev.portcullis.policy.net.Cidr;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads a rule's {@code http} list: {@code { methods: [GET], paths: ["/v1/**"], action: allow }} entries. */
+/**
+ * Reads a rule's or a service's {@code http} list: {@code { methods: [GET], paths: ["/v1/**"], sources: [...],
+ * headers: { x-team: [ops] }, action: allow }} entries.
+ */
 final class HttpRuleParser {
 
-    private static final Set<String> KEYS = Set.of("methods", "paths", "action");
+    private static final Set<String> KEYS = Set.of("methods", "paths", "sources", "headers", "action");
     /**
      * RFC 9110 §9.1: methods are case-sensitive tokens. Upper case is required because every standard method is
      * upper case, and {@code methods: [delete]} in a deny entry would otherwise never deny anything.
      */
     private static final Pattern METHOD = Pattern.compile("[A-Z0-9!#$%&'*+.^_`|~-]+");
+    /** RFC 9110 §5.1: a field name is a token, compared case-insensitively. */
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
     private HttpRuleParser() {
     }
@@ -57,7 +69,44 @@ final class HttpRuleParser {
                 }
             }
         }
+        List<Cidr> sources = map.get("sources") == null ? List.of()
+                : RuleParser.cidrs(nodes, map.get("sources"), "sources", false);
+        Map<String, List<String>> headers = map.get("headers") == null ? Map.of()
+                : headers(nodes, map.get("headers"));
         Verdict verdict = nodes.choice(map.require("action", where), "action", Verdict.class);
-        return new HttpRule(map.line(), methods, paths, verdict);
+        return new HttpRule(map.line(), methods, paths, sources, headers, verdict);
+    }
+
+    /** {@code { name: value }} or {@code { name: [values] }}; names are stored lower-case, each at most once. */
+    private static Map<String, List<String>> headers(Nodes nodes, Node node) throws PolicyException {
+        if (node instanceof MappingNode mapping && mapping.getValue().isEmpty()) {
+            throw nodes.error(node, "headers must not be empty (leave the key out instead)");
+        }
+        YamlMap map = nodes.map(node, "headers");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Map<String, String> spelling = new HashMap<>();
+        for (String name : map.keys()) {
+            Node keyNode = map.keyNode(name);
+            if (!FIELD_NAME.matcher(name).matches()) {
+                throw nodes.error(keyNode, "header name must be an HTTP token such as x-team, was '" + name + "'");
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            String previous = spelling.putIfAbsent(lower, name);
+            if (previous != null) {
+                // Names are case-insensitive: X-Team and x-team are one header, and two lists for it are a typo.
+                throw nodes.error(keyNode, "header '" + name + "' is named twice (also as '" + previous + "')");
+            }
+            Node value = map.get(name);
+            List<String> values = value instanceof SequenceNode
+                    ? nodes.strings(nonEmpty(nodes, value, "header '" + name + "'"), "header '" + name + "' value")
+                    : List.of(nodes.string(value, "header '" + name + "' value"));
+            out.put(lower, values);
+        }
+        return out;
+    }
+
+    private static Node nonEmpty(Nodes nodes, Node node, String what) throws PolicyException {
+        nodes.nonEmptyList(node, what);
+        return node;
     }
 }

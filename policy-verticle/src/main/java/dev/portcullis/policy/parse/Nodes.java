@@ -1,11 +1,13 @@
 package dev.portcullis.policy.parse;
 
+import dev.portcullis.api.config.Durations;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -108,6 +110,30 @@ final class Nodes {
             return Boolean.parseBoolean(value);
         }
         throw error(node, what + " must be true or false, was '" + value + "'");
+    }
+
+    /**
+     * A duration: {@code 500ms}, {@code 5s}, {@code 1m}, or a bare number of milliseconds, as in every other
+     * duration of the configuration.
+     */
+    Duration duration(Node node, String what) throws PolicyException {
+        String text = scalarText(node, what);
+        try {
+            boolean millis = isInteger(node) && text.length() < 18 && text.chars().allMatch(Character::isDigit);
+            return millis ? Durations.parse(what, Long.parseLong(text)) : Durations.parse(what, text);
+        } catch (IllegalArgumentException e) {
+            throw error(node, e.getMessage());
+        }
+    }
+
+    /** A whole number in {@code [min, max]}, written bare. */
+    int integer(Node node, String what, int min, int max) throws PolicyException {
+        String text = scalarText(node, what);
+        if (!isInteger(node) || text.length() > 9 || !text.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw error(node, what + " must be a number " + min + "-" + max + ", was '" + text + "'");
+        }
+        return Integer.parseInt(text);
     }
 
     boolean isInteger(Node node) {

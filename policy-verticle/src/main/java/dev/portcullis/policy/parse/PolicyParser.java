@@ -1,10 +1,10 @@
 package dev.portcullis.policy.parse;
 
-import dev.portcullis.api.config.Durations;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.model.Action;
 import dev.portcullis.policy.model.EchAction;
 import dev.portcullis.policy.model.Policy;
+import dev.portcullis.policy.model.PolicyService;
 import dev.portcullis.policy.model.Rule;
 import dev.portcullis.policy.net.Cidr;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -35,7 +35,7 @@ import java.util.Set;
 public final class PolicyParser {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "default", "decision-cache-ttl", "no-sni", "ech",
-            "guard", "rules");
+            "guard", "rules", "services");
     private static final Set<String> DEFAULT_KEYS = Set.of(ActionParser.ACTION, ActionParser.INSPECTION,
             ActionParser.NON_TLS);
     private static final Set<String> GUARD_KEYS = Set.of("deny-cidrs");
@@ -91,23 +91,13 @@ public final class PolicyParser {
         } else {
             rules = new RuleParser(nodes).parseAll(rulesNode);
         }
-        return new Policy(PolicyVersion.of(content), defaultAction, ttl, noSni, ech, guard, rules);
+        List<PolicyService> services = top.get("services") == null ? List.of()
+                : new ServiceParser(nodes).parseAll(top.get("services"));
+        return new Policy(PolicyVersion.of(content), defaultAction, ttl, noSni, ech, guard, rules, services);
     }
 
     private static Duration duration(Nodes nodes, Node node) throws PolicyException {
-        if (node == null) {
-            return Policy.DEFAULT_DECISION_CACHE_TTL;
-        }
-        String text = nodes.scalarText(node, "decision-cache-ttl");
-        try {
-            // A bare number is milliseconds, as in every other duration of the configuration.
-            boolean millis = nodes.isInteger(node) && text.length() < 18 && text.chars().allMatch(Character::isDigit);
-            return millis
-                    ? Durations.parse("decision-cache-ttl", Long.parseLong(text))
-                    : Durations.parse("decision-cache-ttl", text);
-        } catch (IllegalArgumentException e) {
-            throw nodes.error(node, e.getMessage());
-        }
+        return node == null ? Policy.DEFAULT_DECISION_CACHE_TTL : nodes.duration(node, "decision-cache-ttl");
     }
 
     private static List<Cidr> guard(Nodes nodes, Node node) throws PolicyException {

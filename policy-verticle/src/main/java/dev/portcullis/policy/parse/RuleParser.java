@@ -1,5 +1,6 @@
 package dev.portcullis.policy.parse;
 
+import dev.portcullis.api.policy.Service;
 import dev.portcullis.policy.model.Action;
 import dev.portcullis.policy.model.HostPattern;
 import dev.portcullis.policy.model.HttpRule;
@@ -74,6 +75,10 @@ final class RuleParser {
         }
         if (name.equals(Rule.DEFAULT_NAME)) {
             throw nodes.error(nameNode, "rule name 'default' is reserved for the default action");
+        }
+        if (name.startsWith(Service.RULE_PREFIX)) {
+            throw nodes.error(nameNode, "rule name '" + name + "' is reserved for services (names starting with '"
+                    + Service.RULE_PREFIX + "' are how services' requests are decided)");
         }
         String where = "in rule '" + name + "'";
         map.allowOnly(KEYS, where);

@@ -73,6 +73,11 @@ final class YamlMap {
         return tuple == null ? null : tuple.getKeyNode();
     }
 
+    /** The keys, in file order. */
+    Set<String> keys() {
+        return entries.keySet();
+    }
+
     int line() {
         return Nodes.line(node);
     }
