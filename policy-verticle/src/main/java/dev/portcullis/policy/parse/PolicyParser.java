@@ -80,9 +80,14 @@ public final class PolicyParser {
         EchAction ech = top.get("ech") == null ? Policy.DEFAULT_ECH
                 : nodes.choice(top.get("ech"), "ech", EchAction.class);
         List<Cidr> guard = guard(nodes, top.get("guard"));
-        Node rulesNode = top.require(RulesComposer.RULES, TOP);
+        // A policy that only fronts services (README, "Reverse proxy") needs no forward rules; one that has neither
+        // is a typo, refused for the missing rules as before.
+        Node rulesNode = top.get("services") != null && top.get(RulesComposer.RULES) == null ? null
+                : top.require(RulesComposer.RULES, TOP);
         List<Rule> rules;
-        if (composer.streamedAll(rulesNode)) {
+        if (rulesNode == null) {
+            rules = List.of();
+        } else if (composer.streamedAll(rulesNode)) {
             rules = streamedRules.rules();
         } else if (composer.streamed(rulesNode)) {
             // An item that is not a mapping (a scalar, a list, an alias) sits between streamed rules: read the

@@ -86,6 +86,10 @@ final class ReverseRoute implements Route {
     private void rewrite(HttpRequest request, Service service, String upgrade) {
         HttpHeaders headers = request.headers();
         HopByHop.forward(headers);
+        // Netty's HTTP/2-to-HTTP/1.1 conversion notes the stream in x-http2-* fields: the gateway's, not the
+        // client's, and no backend's business; one a client sent itself is dropped the same way.
+        headers.names().stream().filter(name -> name.regionMatches(true, 0, "x-http2-", 0, 8)).toList()
+                .forEach(headers::remove);
         if (upgrade != null) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE).set(HttpHeaderNames.UPGRADE, upgrade);
         }
