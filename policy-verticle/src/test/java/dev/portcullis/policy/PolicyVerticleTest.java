@@ -5,10 +5,13 @@ import dev.portcullis.api.bus.ErrorCode;
 import dev.portcullis.api.bus.GatewayException;
 import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
+import dev.portcullis.api.policy.HttpDecideRequest;
+import dev.portcullis.api.policy.HttpDecision;
 import dev.portcullis.api.policy.Mode;
 import dev.portcullis.api.policy.PolicyChanged;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.api.policy.Protocol;
+import dev.portcullis.api.policy.Service;
 import dev.portcullis.api.policy.Verdict;
 import dev.portcullis.policy.parse.PolicyException;
 import dev.portcullis.policy.parse.PolicyVersion;
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -57,6 +62,39 @@ class PolicyVerticleTest {
                     assertThat(decision.rule()).isEqualTo("source-control");
                     assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
                     assertThat(decision.policyVersion()).isEqualTo(PolicyVersion.of(Fixtures.bytes("matching.yaml")));
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void servesItsServicesOverTheBus(Vertx vertx, VertxTestContext test) {
+        Path file = Fixtures.copy("services.yaml", dir.resolve("policy.yaml"));
+
+        deploy(vertx, file)
+                .compose(id -> new PolicyClient(vertx).services())
+                .onComplete(test.succeeding(services -> test.verify(() -> {
+                    assertThat(services).isEqualTo(Fixtures.compiled("services.yaml").services());
+                    assertThat(services.policyVersion()).isEqualTo(PolicyVersion.of(Fixtures.bytes("services.yaml")));
+                    assertThat(services.services()).extracting(Service::name).containsExactly("shop", "vault", "git");
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    void decidesAServicesRequestByClientAndHeadersOverTheBus(Vertx vertx, VertxTestContext test) {
+        Path file = Fixtures.copy("services.yaml", dir.resolve("policy.yaml"));
+        PolicyClient client = new PolicyClient(vertx);
+
+        deploy(vertx, file)
+                .compose(id -> Future.all(
+                        client.decideHttp(new HttpDecideRequest("shop.example.com", "GET", "/api/a", "service:shop",
+                                "203.0.113.7", Map.of("x-team", List.of("ops")))),
+                        client.decideHttp(new HttpDecideRequest("shop.example.com", "GET", "/api/a", "service:shop",
+                                null, Map.of("x-team", List.of("ops"))))))
+                .onComplete(test.succeeding(both -> test.verify(() -> {
+                    assertThat(both.<HttpDecision>resultAt(0).verdict()).isEqualTo(Verdict.ALLOW);
+                    assertThat(both.<HttpDecision>resultAt(1).verdict()).as("no client, no match")
+                            .isEqualTo(Verdict.DENY);
                     test.completeNow();
                 })));
     }

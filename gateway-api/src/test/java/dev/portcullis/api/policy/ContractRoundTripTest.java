@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,5 +105,36 @@ class ContractRoundTripTest {
     void policyChangedSurvivesTheWire() {
         PolicyChanged changed = new PolicyChanged("sha256:abc", 3);
         assertThat(PolicyChanged.fromJson(changed.toJson())).isEqualTo(changed);
+    }
+
+    @Test
+    void httpDecideRequestWithClientAndHeadersSurvivesTheWire() {
+        HttpDecideRequest request = new HttpDecideRequest("shop.example", "GET", "/api/a", "service:shop",
+                "203.0.113.7", Map.of("x-team", List.of("ops", "dev")));
+        assertThat(HttpDecideRequest.fromJson(new JsonObject(request.toJson().encode()))).isEqualTo(request);
+        HttpDecideRequest bare = new HttpDecideRequest("a.example", "GET", "/", "r");
+        assertThat(HttpDecideRequest.fromJson(new JsonObject(bare.toJson().encode()))).isEqualTo(bare);
+    }
+
+    @Test
+    void servicesSurviveTheWire() {
+        Decision decision = new Decision(Verdict.ALLOW, Inspection.DECRYPT, NonTlsAction.DENY, "service:shop",
+                "sha256:0123456789ab", DecisionReason.RULE, 0, List.of("10.0.0.0/8"), List.of("10.0.0.0/24"), true,
+                List.of("x-team"));
+        Service shop = new Service("shop", List.of("shop.example", "*.shop.example"), Service.Mode.TERMINATE,
+                new Service.Tls("/etc/p/shop.crt", "/etc/p/shop.key", null, null),
+                List.of(new Service.Backend("10.0.0.5", 8080), new Service.Backend("fd00::5", 8080)),
+                new Service.BackendTls("/etc/p/ca.pem", null), Service.Balance.LEAST_REQUESTS,
+                new Service.HealthCheck("/healthz", 5000, 2000, 2, 2), Service.Forwarded.RFC7239, decision);
+        Service git = new Service("git", List.of("git.example"), Service.Mode.PASSTHROUGH, null,
+                List.of(new Service.Backend("git.internal", 443)), null, Service.Balance.ROUND_ROBIN,
+                new Service.HealthCheck(null, 5000, 2000, 2, 2), Service.Forwarded.X_FORWARDED,
+                new Decision(Verdict.ALLOW, Inspection.SPLICE, NonTlsAction.DENY, "service:git", "sha256:0123456789ab",
+                        DecisionReason.RULE, 0, List.of(), List.of()));
+        Services services = new Services("sha256:0123456789ab", List.of(shop, git));
+
+        assertThat(Services.fromJson(new JsonObject(services.toJson().encode()))).isEqualTo(services);
+        assertThat(services.forHost("eu.shop.example")).contains(shop);
+        assertThat(services.forHost("shop.example.org")).isEmpty();
     }
 }

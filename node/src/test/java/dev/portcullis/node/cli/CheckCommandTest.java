@@ -61,6 +61,25 @@ class CheckCommandTest {
     }
 
     @Test
+    void thePolicySummaryCountsServicesWhenThereAreSome() throws IOException {
+        String withServices = POLICY + """
+                services:
+                  - name: shop
+                    hosts: [shop.example.com]
+                    tls: { cert: /etc/portcullis/shop.crt, key: /etc/portcullis/shop.key }
+                    backends: ["10.0.0.5:8080"]
+                """;
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), withServices);
+        Path config = config("policy:1", policy, "");
+
+        int exit = check("check", "--config", config.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("policy " + policy + " version "
+                + PolicyVersion.of(withServices.getBytes()) + ", 1 rule, 1 service\n");
+    }
+
+    @Test
     void optionsBeforeTheSubcommandCountForIt() throws IOException {
         Path policy = Files.writeString(dir.resolve("policy.yaml"), POLICY);
         Path config = config("policy:1", policy, "");

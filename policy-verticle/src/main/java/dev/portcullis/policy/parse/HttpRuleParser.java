@@ -97,16 +97,17 @@ final class HttpRuleParser {
                 throw nodes.error(keyNode, "header '" + name + "' is named twice (also as '" + previous + "')");
             }
             Node value = map.get(name);
-            List<String> values = value instanceof SequenceNode
-                    ? nodes.strings(nonEmpty(nodes, value, "header '" + name + "'"), "header '" + name + "' value")
-                    : List.of(nodes.string(value, "header '" + name + "' value"));
+            String what = "header '" + name + "' value";
+            List<String> values = new ArrayList<>();
+            if (value instanceof SequenceNode) {
+                for (Node item : nodes.nonEmptyList(value, "header '" + name + "'")) {
+                    values.add(nodes.string(item, what));
+                }
+            } else {
+                values.add(nodes.string(value, what));
+            }
             out.put(lower, values);
         }
         return out;
-    }
-
-    private static Node nonEmpty(Nodes nodes, Node node, String what) throws PolicyException {
-        nodes.nonEmptyList(node, what);
-        return node;
     }
 }
