@@ -71,7 +71,7 @@ public class LeafIssuanceBenchmark {
 
     private static final int WARM_HOSTS = 16;
     /**
-     * Far above the misses of one iteration (seconds of milliseconds each): they never evict a warmed host. The
+     * Far above the misses one iteration can make (each takes milliseconds): they never evict a warmed host. The
      * cache is emptied before each iteration, which bounds the contexts (native BoringSSL memory) a run holds.
      */
     private static final int CACHE_SIZE = 200_000;
