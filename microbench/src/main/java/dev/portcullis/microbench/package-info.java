@@ -1,2 +1,2 @@
-/** JMH benchmarks of the policy role in process: deciding on, and loading, a generated 100,000-rule policy. */
+/** JMH benchmarks: deciding on and loading a generated 100,000-rule policy; leaf issuance against the ca role. */
 package dev.portcullis.microbench;
