@@ -89,9 +89,11 @@ public class ProxyVerticle extends VerticleBase {
         int maxPending = options.getLimits().getMaxPendingBusRequests();
         PolicyClient policy = new PolicyClient(vertx, options.getPolicyTimeout(), maxPending);
         Decider decider = new Decider(policy, options.getDecisionCacheSize());
+        HttpRules httpRules = new HttpRules(policy, options.getDecisionCacheSize());
         RevokeOnChange revocation = options.isRevokeOnChange() ? RevokeOnChange.on(decider) : RevokeOnChange.off();
         policyChanges = vertx.eventBus().consumer(Addresses.POLICY_CHANGED, message -> {
             decider.clear();
+            httpRules.clear();
             if (services != null) {
                 services.refresh();
             }
@@ -129,9 +131,9 @@ public class ProxyVerticle extends VerticleBase {
             }
         });
         Interception.Tools interception = new Interception.Tools(UpstreamTrust.create(options.getUpstreamCaFile()),
-                minter, new HttpRules(policy), accessLog, options.getMaxRequestLine(), options.getMaxHeaders(),
+                minter, httpRules, accessLog, options.getMaxRequestLine(), options.getMaxHeaders(),
                 options.getH2MaxConcurrentStreams());
-        Admission admission = new Admission(decider, policy, resolver, guards, dialer, revocation);
+        Admission admission = new Admission(decider, httpRules, resolver, guards, dialer, revocation);
         open = new OpenConnections();
         Stages stages = new Stages(vertx, options, admission, dns, accessLog, interception,
                 ConnectionLimits.of(vertx, options.getLimits()), open);

@@ -289,14 +289,15 @@ public final class CompiledPolicy {
     }
 
     /**
-     * What a service's requests are admitted under. Never cached by proxies (ttl 0): the reverse listeners hold it
-     * for the version and drop it on {@code portcullis.policy.changed}.
+     * What a service's requests are admitted under. The reverse listeners hold it for the version and drop it on
+     * {@code portcullis.policy.changed}; its ttl is the policy's {@code decision-cache-ttl}, how long a proxy may
+     * reuse the answer to one of its requests' http questions.
      */
     private Decision serviceDecision(PolicyService service) {
         Inspection inspection = service.mode() == Service.Mode.TERMINATE ? Inspection.DECRYPT : Inspection.SPLICE;
         List<String> guardAllow = service.destinations().stream().map(Cidr::toString).toList();
         return new Decision(Verdict.ALLOW, inspection, NonTlsAction.DENY, service.ruleName(), policy.version(),
-                DecisionReason.RULE, 0, guardDeny, guardAllow, true, httpHeaders(service.http()));
+                DecisionReason.RULE, cacheTtlMs, guardDeny, guardAllow, true, httpHeaders(service.http()));
     }
 
     /** The sorted, distinct header names the entries match on: the only headers a proxy sends to decide. */

@@ -6,7 +6,6 @@ import dev.portcullis.api.policy.DecideRequest;
 import dev.portcullis.api.policy.Decision;
 import dev.portcullis.api.policy.Inspection;
 import dev.portcullis.api.policy.NonTlsAction;
-import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessRecord;
 import dev.portcullis.proxy.connection.ClientConnection;
 import dev.portcullis.proxy.decide.Decider;
@@ -39,10 +38,10 @@ public final class Admission {
     private final Dialer dialer;
     private final RevokeOnChange revocation;
 
-    public Admission(Decider decider, PolicyClient policy, DestinationResolver resolver, GuardCache guards,
+    public Admission(Decider decider, HttpRules httpRules, DestinationResolver resolver, GuardCache guards,
                      Dialer dialer, RevokeOnChange revocation) {
         this.decider = decider;
-        this.httpRules = new HttpRules(policy);
+        this.httpRules = httpRules;
         this.resolver = resolver;
         this.guards = guards;
         this.dialer = dialer;

@@ -6,6 +6,10 @@ import dev.portcullis.api.policy.HttpDecideRequest;
 import dev.portcullis.api.policy.PolicyClient;
 import dev.portcullis.proxy.access.AccessRecord;
 import io.netty.handler.codec.http.HttpHeaders;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.portcullis.api.policy.HttpDecision;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -20,9 +24,32 @@ import java.util.Map;
 public final class HttpRules {
 
     private final PolicyClient policy;
+    /**
+     * Answers reused for identical questions while the connection's decision allows ({@code cacheTtlMs}, the
+     * policy's {@code decision-cache-ttl}), cleared on every {@code policy.changed} as the {@link Decider}'s are:
+     * a kept-alive client repeating its requests costs no bus round trip each.
+     */
+    private final Cache<HttpDecideRequest, Cached> nearCache;
+    /** How many times the cache was cleared: an answer to a question asked before a clear is not kept. */
+    private long clears;
 
-    public HttpRules(PolicyClient policy) {
+    /** An answer and how long it may be reused: the connection decision's ttl, which the question does not hold. */
+    private record Cached(HttpDecision answer, long ttlMs) {
+    }
+
+    public HttpRules(PolicyClient policy, int cacheSize) {
         this.policy = policy;
+        this.nearCache = Caffeine.newBuilder()
+                .maximumSize(cacheSize)
+                .expireAfter(Expiry.<HttpDecideRequest, Cached>creating(
+                        (question, cached) -> java.time.Duration.ofMillis(cached.ttlMs())))
+                .build();
+    }
+
+    /** Drops every cached answer: a new policy version decides from now on. */
+    public void clear() {
+        clears++;
+        nearCache.invalidateAll();
     }
 
     /**
@@ -36,8 +63,17 @@ public final class HttpRules {
      */
     public Future<Void> allow(Decision connection, String host, String method, String path, String client,
                               HttpHeaders headers, AccessRecord record) {
-        return policy.decideHttp(new HttpDecideRequest(host, method, path, connection.rule(), client,
-                        named(connection.httpHeaders(), headers)))
+        HttpDecideRequest question = new HttpDecideRequest(host, method, path, connection.rule(), client,
+                named(connection.httpHeaders(), headers));
+        Cached cached = nearCache.getIfPresent(question);
+        long asked = clears;
+        Future<HttpDecision> answered = cached != null ? Future.succeededFuture(cached.answer())
+                : policy.decideHttp(question).onSuccess(answer -> {
+                    if (connection.cacheTtlMs() > 0 && asked == clears) {
+                        nearCache.put(question, new Cached(answer, connection.cacheTtlMs()));
+                    }
+                });
+        return answered
                 .compose(answer -> {
                     record.put(AccessRecord.VERDICT, Json.wireName(answer.verdict()))
                             .put(AccessRecord.POLICY_VERSION, answer.policyVersion());

@@ -49,7 +49,7 @@ final class LocalFleet {
             message.reply(new Resolution(addresses, 0, ResolutionSource.STATIC).toJson());
         });
         PolicyClient policy = new PolicyClient(vertx);
-        admission = new Admission(new Decider(policy, 100), policy,
+        admission = new Admission(new Decider(policy, 100), new dev.portcullis.proxy.decide.HttpRules(policy, 100),
                 new DestinationResolver(new ResolveClient(vertx), 100, Duration.ZERO),
                 new GuardCache(AddressClassifier.forThisHost(), OwnEndpoints.none(AddressClassifier.forThisHost())),
                 new Dialer(vertx.createNetClient()), RevokeOnChange.off());
