@@ -49,7 +49,8 @@ class ServicesTest {
         Decision decision = service("shop").decision();
 
         assertThat(decision).isEqualTo(new Decision(Verdict.ALLOW, Inspection.DECRYPT, NonTlsAction.DENY,
-                "service:shop", VERSION, DecisionReason.RULE, 0, List.of("127.0.0.0/8", "10.0.0.0/8"),
+                // The policy's decision-cache-ttl (5 s by default): how long a proxy reuses an http answer.
+                "service:shop", VERSION, DecisionReason.RULE, 5_000, List.of("127.0.0.0/8", "10.0.0.0/8"),
                 List.of("10.0.0.0/24"), true, List.of("x-canary", "x-team")));
     }
 
