@@ -48,8 +48,8 @@ public final class Addresses {
      * enters their routing once it is up, and leaves it before its roles stop (README, "Drain and rolling
      * restarts"). The publish addresses are not among them: a starting node must hear every change at once.
      */
-    public static final Set<String> ROLE_REQUESTS = Set.of(POLICY_DECIDE, POLICY_INFO, POLICY_HTTP, POLICY_SERVICES, DNS_RESOLVE,
-            DNS_INFO, DNS_RECENT_NAMES, CA_SIGN, CA_ROOT, CA_INFO);
+    public static final Set<String> ROLE_REQUESTS = Set.of(POLICY_DECIDE, POLICY_INFO, POLICY_HTTP, POLICY_SERVICES,
+            DNS_RESOLVE, DNS_INFO, DNS_RECENT_NAMES, CA_SIGN, CA_ROOT, CA_INFO);
 
     private Addresses() {
     }
