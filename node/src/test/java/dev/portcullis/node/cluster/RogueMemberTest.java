@@ -137,11 +137,18 @@ class RogueMemberTest {
             AtomicInteger received = registerAllowEverything(insider);
             awaitProxySees(insider);
 
-            Outcome outcome = decideFromTheProxyNode();
+            // The cluster's registration map can list the insider a moment before the proxy node's event bus
+            // routes to it: a batch is sent again until the insider takes part, as an attacker would just wait.
+            int[] got = new int[1];
+            Outcome outcome = Poll.until(Duration.ofSeconds(20), () -> {
+                received.set(0);
+                Outcome batch = decideFromTheProxyNode();
+                got[0] = received.get();
+                return batch;
+            }, batch -> got[0] > 0, "the insider receiving some of a batch of decisions");
 
-            LOG.info("insider received {} of {} decisions; the proxy node got {}", received.get(), DECISIONS, outcome);
-            assertThat(received.get()).isPositive();
-            assertThat(outcome.allowed).isEqualTo(received.get());
+            LOG.info("insider received {} of {} decisions; the proxy node got {}", got[0], DECISIONS, outcome);
+            assertThat(outcome.allowed).isEqualTo(got[0]);
         }
     }
 
