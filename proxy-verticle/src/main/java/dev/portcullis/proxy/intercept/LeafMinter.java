@@ -111,6 +111,11 @@ public final class LeafMinter {
                 .generateCertificates(new ByteArrayInputStream(chain.chainPem().getBytes(StandardCharsets.US_ASCII)))
                 .toArray(X509Certificate[]::new);
         return SslContextBuilder.forServer(keys.getPrivate(), certificates)
+                // Netty carries the key into the engine through an in-memory key store. The JDK's default type,
+                // PKCS#12, protects the entry with PBKDF2 (10,000 rounds each way): most of a leaf's issuance
+                // time on a profile of LeafIssuanceBenchmark. JKS's protection is a few digests; the store
+                // never leaves this method, so its protection guards nothing either way.
+                .keyStoreType("JKS")
                 .sslProvider(TlsEngine.provider())
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
