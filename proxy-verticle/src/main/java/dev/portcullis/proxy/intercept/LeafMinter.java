@@ -116,6 +116,7 @@ public final class LeafMinter {
                 // time on a profile of LeafIssuanceBenchmark. JKS's protection is a few digests; the store
                 // never leaves this method, so its protection guards nothing either way.
                 .keyStoreType("JKS")
+                .trustManager(TlsEngine.noClientCertificates())
                 .sslProvider(TlsEngine.provider())
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -97,7 +97,7 @@ final class ServiceCertificate {
         try {
             SslContextBuilder builder = tls.pkcs12File() != null ? SslContextBuilder.forServer(keyManagers())
                     : SslContextBuilder.forServer(Path.of(tls.certFile()).toFile(), Path.of(tls.keyFile()).toFile());
-            return builder.sslProvider(TlsEngine.provider())
+            return builder.sslProvider(TlsEngine.provider()).trustManager(TlsEngine.noClientCertificates())
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, protocol))
