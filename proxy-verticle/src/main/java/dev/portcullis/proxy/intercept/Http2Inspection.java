@@ -24,8 +24,6 @@ import java.util.function.Consumer;
  */
 final class Http2Inspection {
 
-    private static final String CLIENT_FRAMES = "portcullis-h2-server";
-    private static final String CLIENT_STREAMS = "portcullis-h2-server-streams";
     private static final String UPSTREAM_FRAMES = "portcullis-h2-client";
     private static final String UPSTREAM_STREAMS = "portcullis-h2-client-streams";
 
@@ -51,14 +49,9 @@ final class Http2Inspection {
                 }));
         UpstreamStreams streams = new UpstreamStreams(upstream);
         Route route = (request, record) -> gate.admit(request, record).compose(allowed -> streams.open());
-        client.pipeline().addAfter("ssl", CLIENT_FRAMES, Http2Codecs.server(limits));
-        client.pipeline().addAfter(CLIENT_FRAMES, CLIENT_STREAMS,
-                new Http2MultiplexHandler(new StreamExchanges(route, connection, accessLog)));
+        Http2Codecs.serveStreams(client, limits, new StreamExchanges(route, connection, accessLog));
         Http2Codecs.widenConnectionWindow(upstream);
-        Http2Codecs.widenConnectionWindow(client);
-        // HTTP/2 has no use for TCP half-close (RFC 9113 §5.1 ends streams, GOAWAY connections): a FIN from either
-        // side closes its connection rather than leaving its streams waiting for the idle timeout.
-        client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        // As on the client side: the server's FIN closes the upstream connection, and with it the client's.
         upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         // Closing a stream closes only that stream; the connections end together.
         ChannelFutureListener closeUpstream = closed -> upstream.close();

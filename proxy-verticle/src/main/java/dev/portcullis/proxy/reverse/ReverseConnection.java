@@ -21,8 +21,6 @@ import dev.portcullis.proxy.request.BadRequestException;
 import dev.portcullis.proxy.respond.TlsAlert;
 import dev.portcullis.proxy.splice.Splice;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.vertx.core.Future;
 import io.vertx.core.net.NetSocket;
@@ -152,13 +150,9 @@ final class ReverseConnection {
                 stages.interception().httpRules(), connection.clientIp());
         Channel client = connection.channel();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            client.pipeline().addAfter("ssl", "portcullis-h2-server",
-                    Http2Codecs.server(stages.interception().h2Limits()));
-            client.pipeline().addAfter("portcullis-h2-server", "portcullis-h2-server-streams",
-                    new Http2MultiplexHandler(new StreamExchanges(stream -> new ReverseRoute(state, gate,
-                            connection.clientIp(), stream), record, stages.accessLog()::write)));
-            Http2Codecs.widenConnectionWindow(client);
-            client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            Http2Codecs.serveStreams(client, stages.interception().h2Limits(), new StreamExchanges(
+                    stream -> new ReverseRoute(state, gate, connection.clientIp(), stream), record,
+                    stages.accessLog()::write));
             // GOAWAY first (RFC 9113 §6.8), then the close once the open streams have ended.
             connection.onDrain(client::close);
             return;

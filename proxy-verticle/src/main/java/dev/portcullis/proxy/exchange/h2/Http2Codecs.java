@@ -1,9 +1,11 @@
 package dev.portcullis.proxy.exchange.h2;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
@@ -50,7 +52,25 @@ public final class Http2Codecs {
     /** RFC 9113 §6.9.2: every connection starts with this window, whatever SETTINGS say. */
     private static final int DEFAULT_CONNECTION_WINDOW = 65_535;
 
+    /** Pipeline names of the client side's handlers, after {@code "ssl"}. */
+    public static final String SERVER_FRAMES = "portcullis-h2-server";
+    public static final String SERVER_STREAMS = "portcullis-h2-server-streams";
+
     private Http2Codecs() {
+    }
+
+    /**
+     * Serves h2 on a client connection whose TLS ends in its handler named {@code "ssl"}: the server codec, one
+     * child channel per stream running {@code exchanges}, the widened connection window, and no half-close. The
+     * one place both decrypt inspection and the reverse listener start serving a client's streams.
+     */
+    public static void serveStreams(Channel client, Limits limits, StreamExchanges exchanges) {
+        client.pipeline().addAfter("ssl", SERVER_FRAMES, server(limits));
+        client.pipeline().addAfter(SERVER_FRAMES, SERVER_STREAMS, new Http2MultiplexHandler(exchanges));
+        widenConnectionWindow(client);
+        // HTTP/2 has no use for TCP half-close (RFC 9113 §5.1 ends streams, GOAWAY connections): a client's FIN
+        // closes its connection rather than leaving its streams waiting for the idle timeout.
+        client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
 
     /** The codec for the client's side of a decrypted connection: the gateway is the server. */
