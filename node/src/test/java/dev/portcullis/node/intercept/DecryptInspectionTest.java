@@ -60,6 +60,7 @@ class DecryptInspectionTest {
     private static TestOrigin expired;
     private static TestOrigin selfSigned;
     private static TestOrigin wrongName;
+    private static TestOrigin impostor;
     private static TestCluster cluster;
     private static int proxyPort;
     private static Path rootFile;
@@ -80,6 +81,8 @@ class DecryptInspectionTest {
         expired = TestOrigin.https(vertx, originCa.issueExpired("expired.test"), "expired.test");
         selfSigned = TestOrigin.https(vertx, TestCa.selfSigned("selfsigned.test"), "selfsigned.test");
         wrongName = TestOrigin.https(vertx, originCa.issue("somewhere-else.test"), "wrongname.test");
+        // Presents a certificate for secure.test that no trusted CA issued.
+        impostor = TestOrigin.https(vertx, TestCa.selfSigned("secure.test"), "secure.test");
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, """
                 version: 1
@@ -87,7 +90,7 @@ class DecryptInspectionTest {
                 rules:
                   - name: inspected
                     hosts: [secure.test, fresh.test, burst.test, keys.test,
-                            expired.test, selfsigned.test, wrongname.test]
+                            expired.test, selfsigned.test, wrongname.test, unnamed.test]
                     action: allow
                     inspection: decrypt
                     destinations: [127.0.0.1/32]
@@ -102,7 +105,7 @@ class DecryptInspectionTest {
                 """);
         JsonObject statics = new JsonObject();
         for (String name : List.of("secure.test", "fresh.test", "burst.test", "keys.test", "plain.test",
-                "expired.test", "selfsigned.test", "wrongname.test")) {
+                "expired.test", "selfsigned.test", "wrongname.test", "unnamed.test")) {
             statics.put(name, new JsonArray().add("127.0.0.1"));
         }
         policyFile = policy;
@@ -140,7 +143,7 @@ class DecryptInspectionTest {
         if (cluster != null) {
             cluster.close();
         }
-        for (TestOrigin server : new TestOrigin[] {origin, expired, selfSigned, wrongName}) {
+        for (TestOrigin server : new TestOrigin[] {origin, expired, selfSigned, wrongName, impostor}) {
             if (server != null) {
                 server.close();
             }
@@ -314,6 +317,27 @@ class DecryptInspectionTest {
         assertThat(server.requests()).isEmpty();
         assertThat(signedSoFar()).as("no leaf minted for an unverified server").isEqualTo(signedBefore);
         assertThat(accessRecordsFor(name)).anySatisfy(line -> assertThat(line).contains(reason));
+    }
+
+    /**
+     * A chain verified once is remembered (README, "Decrypt inspection", step 2), which must not let another chain
+     * for the same name, or the same chain for another name, through.
+     */
+    @Test
+    void aRememberedChainVouchesForNoOtherChainAndNoOtherName() throws Exception {
+        Curl.Result verified = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "secure.test", "/"));
+        assertThat(verified.status()).as(verified.stderr()).isEqualTo(200);
+
+        int originRequests = origin.requests().size();
+        Curl.Result otherChain = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(impostor, "secure.test", "/"));
+        Curl.Result otherName = Curl.viaProxy(proxyPort).caFile(rootFile).get(url(origin, "unnamed.test", "/"));
+
+        assertThat(otherChain.exitCode()).as(otherChain.stderr()).isNotZero();
+        assertThat(impostor.requests()).isEmpty();
+        assertThat(otherName.exitCode()).as(otherName.stderr()).isNotZero();
+        assertThat(origin.requests()).hasSize(originRequests);
+        assertThat(accessRecordsFor("unnamed.test")).anySatisfy(line -> assertThat(line).contains("does not name"));
+        assertThat(accessRecordsFor("secure.test")).anySatisfy(line -> assertThat(line).contains("not trusted"));
     }
 
     @Test

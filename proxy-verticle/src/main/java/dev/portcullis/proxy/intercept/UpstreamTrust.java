@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class UpstreamTrust {
 
-    private final TrustManagerFactory trust;
+    private final RememberedChains trust;
     private final Map<List<String>, SslContext> byOffer = new ConcurrentHashMap<>();
 
-    private UpstreamTrust(TrustManagerFactory trust) {
-        this.trust = trust;
+    private UpstreamTrust(X509ExtendedTrustManager verifier) {
+        this.trust = new RememberedChains(verifier);
     }
 
     /**
@@ -74,7 +75,12 @@ public final class UpstreamTrust {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(roots);
-            return new UpstreamTrust(factory);
+            for (var manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager verifier) {
+                    return new UpstreamTrust(verifier);
+                }
+            }
+            throw new GeneralSecurityException("the platform's trust manager factory makes no X509ExtendedTrustManager");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot build upstream trust"
                     + (extraCaBundle == null ? "" : " with " + extraCaBundle) + ": " + e.getMessage(), e);
