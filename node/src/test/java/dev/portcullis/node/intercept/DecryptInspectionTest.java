@@ -77,7 +77,7 @@ class DecryptInspectionTest {
         vertx = Vertx.vertx();
         originCa = TestCa.create("Decrypt Test Origin CA");
         origin = TestOrigin.https(vertx, originCa, "secure.test", "fresh.test", "plain.test", "burst.test",
-                "keys.test");
+                "keys.test", "one.test", "two.test");
         expired = TestOrigin.https(vertx, originCa.issueExpired("expired.test"), "expired.test");
         selfSigned = TestOrigin.https(vertx, TestCa.selfSigned("selfsigned.test"), "selfsigned.test");
         wrongName = TestOrigin.https(vertx, originCa.issue("somewhere-else.test"), "wrongname.test");
@@ -89,7 +89,7 @@ class DecryptInspectionTest {
                 default: { action: deny }
                 rules:
                   - name: inspected
-                    hosts: [secure.test, fresh.test, burst.test, keys.test,
+                    hosts: [secure.test, fresh.test, burst.test, keys.test, one.test, two.test,
                             expired.test, selfsigned.test, wrongname.test, unnamed.test]
                     action: allow
                     inspection: decrypt
@@ -104,7 +104,7 @@ class DecryptInspectionTest {
                     destinations: [127.0.0.1/32]
                 """);
         JsonObject statics = new JsonObject();
-        for (String name : List.of("secure.test", "fresh.test", "burst.test", "keys.test", "plain.test",
+        for (String name : List.of("secure.test", "fresh.test", "burst.test", "keys.test", "one.test", "two.test", "plain.test",
                 "expired.test", "selfsigned.test", "wrongname.test", "unnamed.test")) {
             statics.put(name, new JsonArray().add("127.0.0.1"));
         }
@@ -193,6 +193,24 @@ class DecryptInspectionTest {
         leaf.verify(root.getPublicKey());
         assertThat(leaf.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList())
                 .contains("secure.test");
+    }
+
+    /** Keys are made ahead in a pool (README, "Decrypt inspection", step 3): each must still go to one leaf only. */
+    @Test
+    void everyMintedLeafHasAKeyOfItsOwn() throws Exception {
+        HttpClient client = clientTrustingOnly(root);
+        List<String> keys = new java.util.ArrayList<>();
+        for (String name : List.of("secure.test", "one.test", "two.test")) {
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create(url(origin, name, "/"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            X509Certificate leaf = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+            assertThat(leaf.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))))
+                    .contains(name);
+            keys.add(java.util.HexFormat.of().formatHex(leaf.getPublicKey().getEncoded()));
+        }
+
+        assertThat(keys).doesNotHaveDuplicates();
     }
 
     @Test
