@@ -14,7 +14,8 @@
 #   --scenarios LIST  only these (reverse = reverse-keepalive,reverse-new); each run measures those of its own and
 #              is left out when it has none
 #
-# Four runs: "splice" (direct, portcullis, squid, tinyproxy; the four timed scenarios), "intercept" (direct,
+# Four runs: "splice" (direct, portcullis, squid, tinyproxy; the four timed scenarios and forward-keepalive),
+# "intercept" (direct,
 # squid-bump, mitmproxy, which decrypt with their own CA; TLS scenarios only, as bumping needs TLS inside the tunnel),
 # "idle" (portcullis, squid, tinyproxy; idle-tunnels: heap and RSS per open tunnel) and "reverse" (direct = a
 # backend, nginx-reverse, portcullis's reverse listener; the reverse scenarios, peers from bench/reverse-peers.sh).
@@ -43,7 +44,7 @@ results=${RESULTS_DIR:-/tmp/portcullis-bench-results}
 data=/tmp/portcullis-bench-data
 
 timing=(--seconds 5 --warmup 1 --prewarm 5 --bulk-reps 30)
-node_warmup=10 # seconds per scenario, four scenarios
+node_warmup=10 # seconds per scenario of the warm-up
 profile=false
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -74,7 +75,7 @@ pick() { # pick LIST: the scenarios of LIST that --scenarios names (all of LIST 
   done
   local IFS=,; echo "${out[*]}"
 }
-splice_scenarios=$(pick tunnel-plain,tunnel-tls,bulk,bulk-tls)
+splice_scenarios=$(pick tunnel-plain,tunnel-tls,bulk,bulk-tls,forward-keepalive)
 intercept_scenarios=$(pick tunnel-tls,bulk-tls)
 reverse_scenarios=$(pick reverse-keepalive,reverse-new)
 idle_wanted=$([ -n "$(pick idle-tunnels)" ] && echo true || echo false)
@@ -316,8 +317,8 @@ else
   # The JIT keeps compiling for ~40 s of load (C2 used more CPU than the event loop in the first minute), which
   # the 5 s prewarm does not cover; the peers are native and need none. Not measured, summary on stderr.
   if [ ${#portcullis[@]} -gt 0 ] && { [ -n "$splice_scenarios" ] || [ "$idle_wanted" = true ]; }; then
-    say "warming portcullis up, $((4 * node_warmup)) s unmeasured"
-    java -jar "$bench_jar" --scenarios tunnel-plain,tunnel-tls,bulk,bulk-tls --concurrency 16 --prewarm 0 \
+    say "warming portcullis up, $((5 * node_warmup)) s unmeasured"
+    java -jar "$bench_jar" --scenarios tunnel-plain,tunnel-tls,bulk,bulk-tls,forward-keepalive --concurrency 16 --prewarm 0 \
       --warmup 0.5 --seconds "$node_warmup" --bulk-reps 1000 portcullis=127.0.0.1:3128 > /dev/null
   fi
   if [ ${#decrypting[@]} -gt 0 ]; then

@@ -137,8 +137,8 @@ final class Bench {
     }
 
     private void prewarm(Scenario scenario, int concurrency) throws InterruptedException {
-        HttpGet get = get(scenario, options.origin().smallPath());
         for (Target target : options.targets()) {
+            HttpGet get = get(scenario, options.origin().smallPath(), target);
             CellResult r = new RateRun(dialers.get(target.name()), get, Duration.ZERO, options.prewarm(),
                     options.timeout(), options.reverse().requestsPerConnection())
                     .run(scenario, concurrency, CpuWindow.of(meter, null));
@@ -152,19 +152,25 @@ final class Bench {
         Dialer dialer = dialers.get(target.name());
         CpuWindow cpu = CpuWindow.of(meter, options.pids().get(target.name()));
         if (scenario.bulk()) {
-            HttpGet get = get(scenario, options.origin().bulkPath());
+            HttpGet get = get(scenario, options.origin().bulkPath(), target);
             return new BulkRun(dialer, get, options.bulkReps(), options.measure(), options.timeout())
                     .run(scenario, cpu);
         }
-        HttpGet get = get(scenario, options.origin().smallPath());
+        HttpGet get = get(scenario, options.origin().smallPath(), target);
         return new RateRun(dialer, get, options.warmup(), options.measure(), options.timeout(),
                 options.reverse().requestsPerConnection()).run(scenario, concurrency, cpu);
     }
 
-    private HttpGet get(Scenario scenario, String path) {
+    private HttpGet get(Scenario scenario, String path, Target target) {
         if (scenario.reverse()) {
             // The default port of https, which the reverse site is named for, is left out of Host (RFC 9110 §7.2).
             return new HttpGet(options.reverse().host(), options.reverse().path(), -1, scenario.keepAlive());
+        }
+        if (scenario.forward()) {
+            String authority = options.origin().authority(false);
+            // Absolute-form to a forward proxy (RFC 9112 §3.2.2); origin-form where the target is the origin's port.
+            boolean proxied = !target.isDirect() && !target.isTransparent();
+            return new HttpGet(authority, (proxied ? "http://" + authority : "") + path, -1, true);
         }
         return new HttpGet(options.origin().authority(scenario.tls()), path, -1);
     }
@@ -191,6 +197,13 @@ final class Bench {
                     + " reverse proxy, GET " + site.path() + " (Host: " + site.host() + ", Connection: close), read to"
                     + " the end; " + direct + " " + timing + " req/s = completed requests per second;"
                     + " latency = connect to last byte; CPU = proxy process tree per completed request.";
+        }
+        if (scenario.forward()) {
+            return "Keep-alive, no CONNECT: each client's connection to the proxy carries up to "
+                    + options.reverse().requestsPerConnection() + " GET http://" + o.authority(false) + o.smallPath()
+                    + " (absolute-form), each read to the end; direct: the same in origin-form to the origin. "
+                    + timing + " req/s = completed requests per second; latency = request to last byte (opening a"
+                    + " connection is in none); CPU = proxy process tree per completed request.";
         }
         if (scenario.bulk()) {
             return "One tunnel per fetch, " + inside + ", GET " + o.bulkPath() + "; up to " + options.bulkReps()

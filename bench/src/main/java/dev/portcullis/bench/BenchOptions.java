@@ -80,7 +80,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
               TARGET               'direct' (no proxy) or NAME=HOST:PORT of a proxy that accepts CONNECT,
                                    e.g. direct portcullis=127.0.0.1:3128 squid=127.0.0.1:3130; for the
                                    reverse scenarios, of a reverse proxy's HTTPS listener
-              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls,idle-tunnels,
+              --scenarios LIST     tunnel-plain,tunnel-tls,bulk,bulk-tls,forward-keepalive,idle-tunnels,
                                    reverse-keepalive,reverse-new ('reverse' for both)
                                    (default: the first four)
               --concurrency LIST   parallel clients for the tunnel scenarios (default: 1,16,64)
@@ -114,7 +114,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
                                    where 'direct' connects in them, over plain HTTP: a backend
                                    (default: 127.0.0.1:9181)
               --keepalive-requests N
-                                   requests per connection in reverse-keepalive (default: 1000)
+                                   requests per connection in reverse-keepalive and forward-keepalive
+                                   (default: 1000)
               --help               print this and exit
             Options may also be written --name=value. Prints one markdown table per scenario on stdout,
             progress on stderr.

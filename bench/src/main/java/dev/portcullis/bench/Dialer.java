@@ -113,6 +113,24 @@ final class Dialer {
         return secure(socket, reverse.host(), to.getPort(), reader);
     }
 
+    /**
+     * Connects {@code socket} to the target as a plain forward proxy, without {@code CONNECT}: requests are then sent
+     * in absolute-form. For {@code direct} to the origin's plain port, for a transparent target to its plain listener.
+     *
+     * @param socket a new, unconnected socket
+     * @param reader the calling thread's reader, reset here to the connection's stream
+     * @throws IOException if connecting fails or times out
+     */
+    Connection openForward(Socket socket, ResponseReader reader) throws IOException {
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(timeoutMillis);
+        InetSocketAddress to = target.isDirect() ? directAddress[0]
+                : target.isTransparent() ? target.plainAddress() : target.address();
+        socket.connect(to, timeoutMillis);
+        reader.reset(socket.getInputStream());
+        return new Connection(socket, socket.getOutputStream(), reader);
+    }
+
     private Connection secure(Socket socket, String host, int port, ResponseReader reader) throws IOException {
         if (tls == null) {
             throw new IllegalStateException("dialer for " + target.name() + " has no TLS client");

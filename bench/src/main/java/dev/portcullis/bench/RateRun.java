@@ -150,6 +150,7 @@ final class RateRun {
                         if (connection == null) {
                             socket = newSocket();
                             connection = scenario.reverse() ? dialer.openReverse(socket, reader)
+                                    : scenario.forward() ? dialer.openForward(socket, reader)
                                     : dialer.open(socket, scenario.tls(), reader);
                             used = 0;
                             if (scenario.keepAlive()) {

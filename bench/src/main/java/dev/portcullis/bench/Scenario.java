@@ -20,6 +20,14 @@ public enum Scenario {
     BULK_TLS("bulk-tls", true, true, false, false),
 
     /**
+     * Plain HTTP forward proxying without {@code CONNECT}: each client connection to the proxy carries many {@code GET
+     * http://host:port/small} (absolute-form, RFC 9112 §3.2.2), so that the proxy's reading, deciding and forwarding
+     * of one request is measured. {@code direct} sends the same in origin-form to the origin; a transparent target's
+     * plain listener gets origin-form too.
+     */
+    FORWARD_KEEPALIVE("forward-keepalive", false, false, false, false),
+
+    /**
      * Many tunnels opened at once to an origin that holds them, one small exchange each, then left idle; measures the
      * proxy's heap and RSS per open tunnel rather than time.
      */
@@ -87,7 +95,12 @@ public enum Scenario {
 
     /** Whether each client connection carries many requests rather than one. */
     public boolean keepAlive() {
-        return this == REVERSE_KEEPALIVE;
+        return this == REVERSE_KEEPALIVE || this == FORWARD_KEEPALIVE;
+    }
+
+    /** Whether requests go to a forward proxy in absolute-form rather than through a tunnel. */
+    public boolean forward() {
+        return this == FORWARD_KEEPALIVE;
     }
 
     /**

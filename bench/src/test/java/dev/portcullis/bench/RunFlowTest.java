@@ -113,6 +113,28 @@ class RunFlowTest {
         }
     }
 
+    @Test
+    void forwardKeepAliveSpeaksToTheProxyItselfWithoutConnectAndReusesTheConnection() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicInteger requests = new AtomicInteger();
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> keepAliveBackend(proxy, connections, requests));
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Target target = Target.parse("proxy=127.0.0.1:" + proxy.getLocalPort());
+            Dialer dialer = new Dialer(target, Origin.DEFAULT, null, 2000);
+            HttpGet get = new HttpGet("localhost:9080", "http://localhost:9080/small", 2, true);
+
+            CellResult r = new RateRun(dialer, get, Duration.ofMillis(100), Duration.ofMillis(400), TIMEOUT, 5)
+                    .run(Scenario.FORWARD_KEEPALIVE, 1, CpuWindow.of(null, null));
+
+            assertThat(r.errors()).as("a CONNECT would have been answered with a body-less 200 and failed")
+                    .isEmpty();
+            assertThat(r.iterations()).isPositive();
+            assertThat(connections.get()).isBetween(requests.get() / 5, requests.get() / 5 + 1);
+        }
+    }
+
     /** Answers every request on a connection with a 2-byte body, keeping it open; counts both. */
     private static void keepAliveBackend(ServerSocket server, AtomicInteger connections, AtomicInteger requests) {
         while (!server.isClosed()) {
