@@ -22,6 +22,7 @@ import dev.portcullis.node.roles.RoleDeployer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
@@ -276,7 +277,11 @@ public final class Node {
      */
     public void reload() {
         LOG.info("node {}: reload requested", id());
-        cluster.vertx().eventBus().publish(Addresses.NODE_RELOAD, new JsonObject());
+        // Local only: this node's roles, delivered by the local bus. A clustered publish goes by the cluster
+        // manager's view of who listens, which may not yet hold this node's own local consumer; a LauncherIT run
+        // on CI saw a SIGHUP reach no role that way.
+        cluster.vertx().eventBus().publish(Addresses.NODE_RELOAD, new JsonObject(),
+                new DeliveryOptions().setLocalOnly(true));
         if (config.roles().has(Role.PROXY)) {
             // Blocking, and never on an event loop: this runs on the JVM's signal thread. Files rotated away by
             // logrotate are closed and opened again by name; lines written meanwhile wait for the new file.

@@ -112,8 +112,13 @@ class LauncherIT {
 
             node.signal("HUP");
 
-            String after = Poll.until(Duration.ofSeconds(20), () -> policyVersion(ports.get(1)),
-                    version -> !version.equals(before), "the policy version after SIGHUP");
+            String after;
+            try {
+                after = Poll.until(Duration.ofSeconds(20), () -> policyVersion(ports.get(1)),
+                        version -> !version.equals(before), "the policy version after SIGHUP");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the node's log:\n" + node.log(), e);
+            }
             assertThat(after).startsWith("sha256:");
             Poll.until(Duration.ofSeconds(10), node::log, log -> log.contains("access log reopened"),
                     "the access log reopened");
