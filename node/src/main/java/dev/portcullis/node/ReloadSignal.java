@@ -24,6 +24,7 @@ final class ReloadSignal {
     static void install(Runnable reload, PrintWriter err) {
         try {
             Signal.handle(new Signal("HUP"), signal -> {
+                LOG.info("SIGHUP received: reloading");
                 try {
                     reload.run();
                 } catch (RuntimeException e) {
