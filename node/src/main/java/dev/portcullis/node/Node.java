@@ -277,9 +277,7 @@ public final class Node {
      */
     public void reload() {
         LOG.info("node {}: reload requested", id());
-        // Local only: this node's roles, delivered by the local bus. A clustered publish goes by the cluster
-        // manager's view of who listens, which may not yet hold this node's own local consumer; a LauncherIT run
-        // on CI saw a SIGHUP reach no role that way.
+        // This node's roles only, by the local bus: the signal reloads one node, and needs no cluster lookup.
         cluster.vertx().eventBus().publish(Addresses.NODE_RELOAD, new JsonObject(),
                 new DeliveryOptions().setLocalOnly(true));
         if (config.roles().has(Role.PROXY)) {

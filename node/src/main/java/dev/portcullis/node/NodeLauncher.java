@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts one node for the command line and leaves it running: writes the sample policy on a first start, prints
@@ -61,25 +59,10 @@ public final class NodeLauncher {
         // Installed before the start completes too: /readyz answers 200 once the node routes requests, a little
         // before start() returns, and a SIGHUP sent on that answer must reload the node, not end the JVM. One that
         // arrives during start-up reloads the node as soon as it is up.
-        // The node once up, called straight from the signal's thread: a listener on the start's future would run
-        // on the context that completed it, and a LauncherIT run on CI saw such a reload never run.
-        AtomicReference<Node> up = new AtomicReference<>();
-        AtomicBoolean reloadWhenUp = new AtomicBoolean();
-        ReloadSignal.install(() -> {
-            // Flag first, then look: whichever of this thread and the starting one takes the flag reloads, once.
-            reloadWhenUp.set(true);
-            Node running = up.get();
-            if (running != null && reloadWhenUp.getAndSet(false)) {
-                running.reload();
-            }
-        }, err);
+        ReloadSignal.install(() -> starting.onSuccess(Node::reload), err);
         Node node;
         try {
             node = starting.await();
-            up.set(node);
-            if (reloadWhenUp.getAndSet(false)) {
-                node.reload();
-            }
         } catch (RuntimeException e) {
             ConfigException refused = rootConfigException(e);
             if (refused != null) {

@@ -3,6 +3,7 @@ package dev.portcullis.node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.PrintWriter;
 
@@ -23,7 +24,7 @@ final class ReloadSignal {
     /** Makes SIGHUP call {@code reload} (on the JVM's signal thread, so it must not block). */
     static void install(Runnable reload, PrintWriter err) {
         try {
-            Signal.handle(new Signal("HUP"), signal -> {
+            SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
                 LOG.info("SIGHUP received: reloading");
                 try {
                     reload.run();
@@ -31,6 +32,13 @@ final class ReloadSignal {
                     LOG.warn("reload on SIGHUP failed", e);
                 }
             });
+            if (before == SignalHandler.SIG_IGN) {
+                // Started with SIGHUP ignored (nohup does that): the JVM then keeps it ignored and installs nothing.
+                err.println("portcullis: SIGHUP is ignored by this process (started under nohup?), so it will not"
+                        + " reload the node; the policy and CA files are still read again when they change");
+                err.flush();
+                LOG.warn("SIGHUP is ignored by this process (started under nohup?): kill -HUP will not reload it");
+            }
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             err.println("portcullis: SIGHUP not handled here (" + e + "); restart the node to reload it");
         }

@@ -130,6 +130,18 @@ class LauncherIT {
         }
     }
 
+    @Test
+    void aNodeStartedWithSighupIgnoredSaysThatSighupWillNotReloadIt() {
+        List<Integer> ports = FreePorts.take(2);
+        Map<String, String> env = isolated(ports.get(0), ports.get(1), Map.of());
+        try (NodeProcess node = NodeProcess.startIgnoringSighup(NodeProcess.builtJar(), dir, dir.resolve("out.log"),
+                env, "--roles", "dns:1", "--data-dir", dir.resolve("data").toString())) {
+            node.awaitHttp200(ports.get(1), "/healthz", Duration.ofSeconds(60));
+
+            assertThat(node.log()).contains("SIGHUP is ignored by this process (started under nohup?)");
+        }
+    }
+
     private static String accessLog(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file) : "";

@@ -64,7 +64,21 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(Path jar, Path workDir, Path log, java.util.Map<String, String> env,
                                     List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+        // SIGHUP as a service manager leaves it, whatever the test runner inherited (nohup ignores it, and a JVM
+        // started with it ignored keeps it so): coreutils' env resets it, then execs java under the same pid.
+        return start(List.of("env", "--default-signal=HUP"), jar, workDir, log, env, jvmOptions, args);
+    }
+
+    /** As {@link #start(Path, Path, Path, java.util.Map, String...)}, with SIGHUP ignored, as under nohup. */
+    public static NodeProcess startIgnoringSighup(Path jar, Path workDir, Path log, java.util.Map<String, String> env,
+                                                  String... args) {
+        return start(List.of("env", "--ignore-signal=HUP"), jar, workDir, log, env, List.of(), args);
+    }
+
+    private static NodeProcess start(List<String> launcher, Path jar, Path workDir, Path log,
+                                     java.util.Map<String, String> env, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(javaBinary(), "-Xmx256m"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
