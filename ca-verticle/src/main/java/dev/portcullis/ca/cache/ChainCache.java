@@ -6,8 +6,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.portcullis.api.ca.SignedChain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -36,7 +36,8 @@ public final class ChainCache {
     public ChainCache(int maximumSize, Clock clock) {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maximumSize)
-                .expireAfter(new KeepBeforeExpiry(clock))
+                .expireAfter(Expiry.<ChainKey, SignedChain>writing((key, chain) ->
+                        Duration.ofMillis(Math.max(0, chain.notAfterEpochMs() - clock.millis()) / 100 * KEEP_PERCENT)))
                 // Maintenance on the caller's thread: no common-pool threads on a 2-core box for tiny work.
                 .executor(Runnable::run)
                 .buildAsync();
@@ -78,30 +79,5 @@ public final class ChainCache {
     /** Chains held now (approximate, as Caffeine counts). */
     public long size() {
         return cache.synchronous().estimatedSize();
-    }
-
-    private static final class KeepBeforeExpiry implements Expiry<ChainKey, SignedChain> {
-
-        private final Clock clock;
-
-        KeepBeforeExpiry(Clock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public long expireAfterCreate(ChainKey key, SignedChain chain, long currentTime) {
-            long remainingMs = Math.max(0, chain.notAfterEpochMs() - clock.millis());
-            return TimeUnit.MILLISECONDS.toNanos(remainingMs / 100 * KEEP_PERCENT);
-        }
-
-        @Override
-        public long expireAfterUpdate(ChainKey key, SignedChain chain, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, chain, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(ChainKey key, SignedChain chain, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

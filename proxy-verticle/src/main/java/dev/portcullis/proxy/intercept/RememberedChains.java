@@ -17,7 +17,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream trust manager, remembering each chain it verified for a server name until the chain's first
@@ -41,7 +40,9 @@ final class RememberedChains extends X509ExtendedTrustManager {
     /** @param verifier the trust manager whose answers are remembered */
     RememberedChains(X509ExtendedTrustManager verifier) {
         this.verifier = verifier;
-        this.verified = Caffeine.newBuilder().maximumSize(MAX_CHAINS).expireAfter(new UntilFirstExpiry()).build();
+        this.verified = Caffeine.newBuilder().maximumSize(MAX_CHAINS)
+                .expireAfter(Expiry.<Verification, Long>writing((verification, notAfterMs) -> untilFirstExpiry(notAfterMs)))
+                .build();
     }
 
     @Override
@@ -124,21 +125,8 @@ final class RememberedChains extends X509ExtendedTrustManager {
         }
     }
 
-    private static final class UntilFirstExpiry implements Expiry<Verification, Long> {
-        @Override
-        public long expireAfterCreate(Verification key, Long notAfterMs, long currentTime) {
-            long untilExpiry = TimeUnit.MILLISECONDS.toNanos(Math.max(0, notAfterMs - System.currentTimeMillis()));
-            return Math.min(untilExpiry, REMEMBER_AT_MOST.toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(Verification key, Long notAfterMs, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, notAfterMs, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Verification key, Long notAfterMs, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
+    private static Duration untilFirstExpiry(long notAfterMs) {
+        Duration untilExpiry = Duration.ofMillis(Math.max(0, notAfterMs - System.currentTimeMillis()));
+        return untilExpiry.compareTo(REMEMBER_AT_MOST) < 0 ? untilExpiry : REMEMBER_AT_MOST;
     }
 }
