@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.Metrics;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -123,7 +125,7 @@ final class AccessLogSink {
     }
 
     private static LoggerContext context(String name) {
-        LoggerContext context = new LoggerContext();
+        LoggerContext context = new ArchivingInOrderContext(name);
         context.setName("portcullis-access " + name);
         if (context.getMDCAdapter() == null) {
             // LoggingEvent reads the MDC through its context's adapter; the application's is not ours to share.
@@ -146,6 +148,46 @@ final class AccessLogSink {
         encoder.setContext(context);
         encoder.start();
         return encoder;
+    }
+
+    /**
+     * A logger context whose rolled files are compressed and old archives removed on one thread, in the order the
+     * rolls happened. logback's own context runs them on pools of four, and its archive removers share the rolling
+     * policy's calendar, a {@code GregorianCalendar} that is not safe to use from two threads: two clean-ups at once
+     * (the first after start walks 32 days back, and every roll starts one) can each compute a day inside the kept
+     * history, and delete that day's archives (seen: the first three archives of a fresh node's access log, gone
+     * as "historically stale" within a second of being written). The writer's own use of that calendar is left,
+     * once a day at the first record after midnight: it meets only a clean-up started in the milliseconds before.
+     */
+    private static final class ArchivingInOrderContext extends LoggerContext {
+        private final ExecutorService archiving;
+
+        ArchivingInOrderContext(String name) {
+            archiving = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "portcullis-access-log-archive " + name);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        /** Compression of rolled files. */
+        @Override
+        public ExecutorService getExecutorService() {
+            return archiving;
+        }
+
+        /** Removal of archives past {@code max-history} and {@code total-size-cap}. */
+        @Override
+        public ExecutorService getAlternateExecutorService() {
+            return archiving;
+        }
+
+        /** After the appender's stop, which waited for the last compression and clean-up. */
+        @Override
+        public void stop() {
+            super.stop();
+            archiving.shutdown();
+        }
     }
 
     /**

@@ -5,8 +5,11 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,19 +91,31 @@ class AccessLogTest {
     }
 
     @Test
-    void aFileRollsWhenItReachesItsMaximumSize() throws IOException {
+    void aFileRollsAtItsMaximumSizeIntoArchivesThatKeepEveryRecord() throws IOException {
         Path file = dir.resolve("access.log");
-        Predicate<Path> rolled = path -> path.getFileName().toString().matches("access\\.log\\.\\d{4}-\\d\\d-\\d\\d\\.0\\.gz");
+        int written = 300;
         try (AccessLog log = AccessLog.open(new AccessLogOptions().setFile(file.toString()).setMaxFileSize("1KB"))) {
-            // logback looks at the size at most every few ms of writing, so write until it has rolled.
-            await(() -> {
-                for (int i = 0; i < 20; i++) {
-                    log.write(record("roll.test").put(AccessRecord.PATH, "/" + "r".repeat(100)));
-                }
-                return list(dir).stream().anyMatch(rolled);
-            }, "a rolled file beside " + file);
+            // Queued at once, so the writer rolls many times in one batch: each roll's compression and clean-up
+            // start while the previous ones may still run.
+            for (int i = 0; i < written; i++) {
+                log.write(record("roll.test").put(AccessRecord.PATH, "/" + i + "/" + "r".repeat(100)));
+            }
         }
-        assertThat(Files.size(file)).isLessThan(64 * 1024);
+        // Closing waited for the queue, the last compression and the last clean-up.
+        Pattern archiveName = Pattern.compile("access\\.log\\.\\d{4}-\\d\\d-\\d\\d\\.(\\d+)\\.gz");
+        List<Path> archives = list(dir).stream().filter(p -> archiveName.matcher(p.getFileName().toString()).matches())
+                .toList();
+        assertThat(archives).as("archives beside %s", file).hasSizeGreaterThan(10);
+        assertThat(archives).extracting(p -> p.getFileName().toString())
+                .anyMatch(name -> name.matches("access\\.log\\.\\d{4}-\\d\\d-\\d\\d\\.0\\.gz"));
+        List<String> paths = new ArrayList<>();
+        for (Path archive : archives) {
+            assertThat(Files.size(archive)).as("%s compressed", archive).isLessThan(1024);
+            gunzippedRecords(archive).forEach(r -> paths.add(r.getString(AccessRecord.PATH)));
+        }
+        records(file).forEach(r -> paths.add(r.getString(AccessRecord.PATH)));
+        // Every record once, none lost to a roll or to the removal of old archives.
+        assertThat(paths).hasSize(written).doesNotHaveDuplicates();
     }
 
     @Test
@@ -119,6 +135,15 @@ class AccessLogTest {
             return Files.exists(file)
                     ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(JsonObject::new).toList()
                     : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<JsonObject> gunzippedRecords(Path archive) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(archive)), StandardCharsets.UTF_8))) {
+            return lines.lines().filter(l -> !l.isBlank()).map(JsonObject::new).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
