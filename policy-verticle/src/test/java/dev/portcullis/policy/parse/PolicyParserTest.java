@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PolicyParserTest {
 
@@ -127,6 +129,31 @@ class PolicyParserTest {
         byte[] content = utf8("\uFEFFversion: 1\ndefault: { action: deny }\nrules: []\n");
 
         assertThat(PolicyParser.parse("bom.yaml", content).rules()).isEqualTo(List.of());
+    }
+
+    @Test
+    void manyRulesComeInFileOrderAndADuplicateNameFarDownIsRefusedAtItsLine() throws PolicyException {
+        // Read one by one as the composer hands them over (RulesComposer), none kept back or reordered.
+        int count = 5_000;
+        assertThat(PolicyParser.parse("many.yaml", utf8(rules(count, ""))).rules())
+                .extracting(Rule::name).containsExactlyElementsOf(names(count));
+
+        String duplicate = "  - { name: r-17, hosts: [again.test], action: allow }\n";
+        PolicyException refused = catchThrowableOfType(PolicyException.class,
+                () -> PolicyParser.parse("many.yaml", utf8(rules(count, duplicate))));
+        assertThat(refused).hasMessage("many.yaml:" + (count + 4) + ": duplicate rule name 'r-17' (first at line 21)");
+    }
+
+    /** A policy of {@code count} rules r-0, r-1, ..., one per line from line 4, then {@code tail}. */
+    private static String rules(int count, String tail) {
+        StringBuilder text = new StringBuilder("version: 1\ndefault: { action: deny }\nrules:\n");
+        names(count).forEach(name -> text.append("  - { name: ").append(name).append(", hosts: [")
+                .append(name).append(".test], action: allow }\n"));
+        return text.append(tail).toString();
+    }
+
+    private static List<String> names(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "r-" + i).toList();
     }
 
     private static byte[] utf8(String text) {
