@@ -77,7 +77,7 @@ final class Bench {
                 continue;
             }
             List<CellResult> results = new ArrayList<>();
-            List<Integer> levels = scenario.bulk() ? List.of(1) : options.concurrency();
+            List<Integer> levels = scenario.bulk() ? options.bulkConcurrency() : options.concurrency();
             if (!scenario.bulk() && !options.prewarm().isZero()) {
                 prewarm(scenario, levels.stream().max(Integer::compare).orElse(1));
             }
@@ -154,7 +154,7 @@ final class Bench {
         if (scenario.bulk()) {
             HttpGet get = get(scenario, options.origin().bulkPath(), target);
             return new BulkRun(dialer, get, options.bulkReps(), options.measure(), options.timeout())
-                    .run(scenario, cpu);
+                    .run(scenario, concurrency, cpu);
         }
         HttpGet get = get(scenario, options.origin().smallPath(), target);
         return new RateRun(dialer, get, options.warmup(), options.measure(), options.timeout(),
@@ -206,9 +206,10 @@ final class Bench {
                     + " connection is in none); CPU = proxy process tree per completed request.";
         }
         if (scenario.bulk()) {
-            return "One tunnel per fetch, " + inside + ", GET " + o.bulkPath() + "; up to " + options.bulkReps()
-                    + " fetches within " + seconds + " s after " + BulkRun.WARMUP_FETCHES + " unmeasured."
-                    + " MB/s = 10^6 body bytes per second from request to last byte; latency = one fetch;"
+            return "One tunnel per fetch, " + inside + ", GET " + o.bulkPath() + "; c tunnels fetching at once, up to "
+                    + options.bulkReps() + " fetches in all within " + seconds + " s after " + BulkRun.WARMUP_FETCHES
+                    + " unmeasured each. MB/s = 10^6 body bytes per second of the time a fetch was under way (from"
+                    + " request to last byte; opening tunnels is left out); latency = one fetch;"
                     + " CPU = proxy process tree per MiB received.";
         }
         return "New connection per request: CONNECT, " + inside + ", GET " + o.smallPath()

@@ -16,7 +16,8 @@ import java.util.function.Function;
  *
  * @param targets     what to measure, in table order
  * @param scenarios   which scenarios to run, in order
- * @param concurrency the numbers of parallel clients for the rate scenarios (bulk uses one tunnel)
+ * @param concurrency the numbers of parallel clients for the rate scenarios
+ * @param bulkConcurrency the numbers of tunnels fetching at once in the bulk scenarios
  * @param measure     how long each rate measurement lasts, and the time budget of each bulk measurement
  * @param warmup      how long each rate measurement runs unmeasured first
  * @param prewarm     how long each target runs unmeasured at the highest concurrency before each tunnel scenario, so
@@ -36,7 +37,8 @@ import java.util.function.Function;
  * @param reverse     the site the reverse scenarios fetch, and how long a keep-alive connection lasts
  * @param help        whether {@code --help} was asked for
  */
-record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer> concurrency, Duration measure,
+record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer> concurrency,
+                    List<Integer> bulkConcurrency, Duration measure,
                     Duration warmup, Duration prewarm, int bulkReps, Duration timeout, Origin origin, Path originCa,
                     Map<String, Path> trust, Map<String, Long> pids, Path json, int repeat, double maxLoad,
                     int tunnels, int holdPort, ReverseSite reverse, boolean help) {
@@ -56,6 +58,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     /** Default concurrency levels: 1, 16 and 64, the levels bench/README.md's performance aims are stated at. */
     static final List<Integer> DEFAULT_CONCURRENCY = List.of(1, 16, 64);
+    /** Default numbers of bulk tunnels at once: 1 and 8, the levels of the bulk aim (bench/README.md). */
+    static final List<Integer> DEFAULT_BULK_CONCURRENCY = List.of(1, 8);
     /** The most parallel clients one measurement may use. */
     static final int MAX_CONCURRENCY = 1024;
     /** Default number of tunnels the idle-tunnels scenario holds open: 10,000. */
@@ -69,7 +73,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     static final int DEFAULT_HOLD_PORT = 9099;
 
     /** The options that take a value. */
-    private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--seconds", "--warmup",
+    private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--bulk-concurrency", "--seconds", "--warmup",
             "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid", "--origin", "--origin-address",
             "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load",
             "--tunnels", "--hold-port", "--reverse-host", "--reverse-path", "--reverse-direct",
@@ -88,7 +92,9 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
               --warmup S           unmeasured seconds before each tunnel cell (default: 1)
               --prewarm S          unmeasured seconds per target at the highest concurrency before each
                                    tunnel scenario, for JIT-compiled proxies (default: 3; 0 for none)
-              --bulk-reps N        large responses per bulk cell (default: 5)
+              --bulk-reps N        large responses per bulk cell, over all its tunnels (default: 5)
+              --bulk-concurrency LIST
+                                   tunnels fetching at once in the bulk scenarios (default: 1,8)
               --timeout-ms MS      connect and read timeout of every socket (default: 5000)
               --ca FILE            CA of the origin's certificate (default: $PEERS_DIR/origin-ca.pem,
                                    PEERS_DIR defaulting to /tmp/portcullis-peers)
@@ -132,6 +138,7 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         List<Target> targets = new ArrayList<>();
         List<Scenario> scenarios = Scenario.DEFAULT;
         List<Integer> concurrency = DEFAULT_CONCURRENCY;
+        List<Integer> bulkConcurrency = DEFAULT_BULK_CONCURRENCY;
         Duration measure = DEFAULT_MEASURE;
         Duration warmup = DEFAULT_WARMUP;
         Duration prewarm = DEFAULT_PREWARM;
@@ -186,7 +193,8 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
             }
             switch (name) {
                 case "--scenarios" -> scenarios = scenarios(value);
-                case "--concurrency" -> concurrency = concurrency(value);
+                case "--concurrency" -> concurrency = concurrency(name, value);
+                case "--bulk-concurrency" -> bulkConcurrency = concurrency(name, value);
                 case "--seconds" -> measure = seconds(name, value);
                 case "--warmup" -> warmup = seconds(name, value);
                 case "--prewarm" -> prewarm = value.equals("0") ? Duration.ZERO : seconds(name, value);
@@ -217,9 +225,10 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
             checkTargets(targets, trust, pids);
         }
         Origin origin = new Origin(host, address, plainPort, tlsPort, smallPath, bulkPath);
-        return new BenchOptions(List.copyOf(targets), scenarios, concurrency, measure, warmup, prewarm, bulkReps,
-                timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat, maxLoad, tunnels,
-                holdPort, new ReverseSite(reverseHost, reversePath, reverseDirect, keepAliveRequests), help);
+        return new BenchOptions(List.copyOf(targets), scenarios, concurrency, bulkConcurrency, measure, warmup,
+                prewarm, bulkReps, timeout, origin, originCa, Map.copyOf(trust), Map.copyOf(pids), json, repeat,
+                maxLoad, tunnels, holdPort, new ReverseSite(reverseHost, reversePath, reverseDirect, keepAliveRequests),
+                help);
     }
 
     private static double load(String name, String value) {
@@ -285,10 +294,10 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
         return List.copyOf(list);
     }
 
-    private static List<Integer> concurrency(String value) {
+    private static List<Integer> concurrency(String name, String value) {
         List<Integer> list = new ArrayList<>();
         for (String part : value.split(",")) {
-            int c = positive("--concurrency", part.trim(), MAX_CONCURRENCY);
+            int c = positive(name, part.trim(), MAX_CONCURRENCY);
             if (!list.contains(c)) {
                 list.add(c);
             }

@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Measures a bulk scenario: {@value #WARMUP_FETCHES} unmeasured fetches of the large path, then up to {@code reps}
- * fetches, each over a new tunnel, one at a time. Throughput is the bytes over the summed time from sending each
- * request to its last byte, so connecting and handshaking are left out; the proxy's CPU covers the whole measured
- * sequence.
+ * Measures a bulk scenario: {@code c} threads, each a tunnel at a time, make {@value #WARMUP_FETCHES} unmeasured
+ * fetches of the large path each, then up to {@code reps} fetches between them, each over a new tunnel. Throughput
+ * is the bytes over the time at least one fetch was under way, from sending its request to its last byte, so
+ * opening tunnels is left out (at c=1, the summed fetch times); the proxy's CPU covers the whole measured window.
  */
 final class BulkRun {
 
-    /** Unmeasured fetches before the measured ones (fewer if the first ones take the whole time budget). */
+    /** Unmeasured fetches per thread before the measured ones (fewer if the first ones take the whole budget). */
     static final int WARMUP_FETCHES = 2;
 
     private final Dialer dialer;
@@ -25,8 +30,8 @@ final class BulkRun {
     private final Duration timeout;
 
     /**
-     * @param reps    how many fetches to measure
-     * @param budget  no new fetch starts after this much time (at least one is measured)
+     * @param reps    how many fetches to measure, over all threads
+     * @param budget  no new fetch starts after this much time (each thread measures at least one)
      * @param timeout the socket timeout; the run is stopped if still going this long after the budget
      */
     BulkRun(Dialer dialer, HttpGet get, int reps, Duration budget, Duration timeout) {
@@ -40,48 +45,91 @@ final class BulkRun {
     /**
      * Runs one measurement; returns within twice the budget plus twice the socket timeout plus two seconds.
      *
-     * @param scenario a bulk scenario
+     * @param scenario    a bulk scenario
+     * @param concurrency how many tunnels fetch at once
      */
-    CellResult run(Scenario scenario, CpuWindow cpu) throws InterruptedException {
-        Fetches fetches = new Fetches(scenario.tls(), cpu);
-        fetches.start("bench-bulk-" + dialer.target().name());
+    CellResult run(Scenario scenario, int concurrency, CpuWindow cpu) throws InterruptedException {
+        AtomicInteger attempts = new AtomicInteger();
+        ErrorCounts errors = new ErrorCounts();
+        ErrorCounts warmupErrors = new ErrorCounts();
+        // The last thread through its warm-up opens the CPU window for all of them.
+        CyclicBarrier measuring = new CyclicBarrier(concurrency, cpu::start);
+        List<Fetches> threads = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Fetches fetches = new Fetches(scenario.tls(), measuring, attempts, errors, warmupErrors);
+            fetches.start("bench-bulk-" + dialer.target().name() + "-" + i);
+            threads.add(fetches);
+        }
         long deadline = System.nanoTime() + 2 * budget.toNanos() + 2 * timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-        int stuck = ClientThread.awaitAll(List.of(fetches), deadline);
+        int stuck = ClientThread.awaitAll(threads, deadline);
+        // A window the threads never opened (one's warm-up stuck) measures nothing.
+        Double cpuMicros = measuring.isBroken() ? null : cpu.stop();
         List<String> notes = new ArrayList<>();
-        if (!fetches.cpuNote.isEmpty()) {
-            notes.add(fetches.cpuNote);
+        if (!cpu.note().isEmpty()) {
+            notes.add(cpu.note());
+        }
+        if (measuring.isBroken()) {
+            notes.add("CPU not measured: a thread's warm-up did not end within the budget");
         }
         if (stuck > 0) {
-            notes.add("a fetch was still running after the time budget and timeouts; its socket was closed");
+            notes.add(stuck + " fetch(es) still running after the time budget and timeouts; their sockets were closed");
         }
-        if (fetches.attempts < reps && stuck == 0) {
-            notes.add(fetches.attempts + " of " + reps + " fetches fit in the " + budget.toMillis() / 1000.0
+        if (attempts.get() < reps && stuck == 0) {
+            notes.add(attempts.get() + " of " + reps + " fetches fit in the " + budget.toMillis() / 1000.0
                     + " s budget");
         }
-        return new CellResult(scenario, dialer.target().name(), 1, fetches.nanos / 1e9, fetches.completed,
-                fetches.bytes, Samples.percentiles(List.of(fetches.samples)), fetches.cpuMicros,
-                fetches.errors.snapshot(), fetches.warmupErrors.snapshot(), String.join("; ", notes));
+        List<Samples> samples = new ArrayList<>();
+        List<long[]> spans = new ArrayList<>();
+        long completed = 0;
+        long bytes = 0;
+        for (Fetches f : threads) {
+            samples.add(f.samples);
+            spans.addAll(f.spans);
+            completed += f.completed;
+            bytes += f.bytes;
+        }
+        return new CellResult(scenario, dialer.target().name(), concurrency, underWay(spans) / 1e9, completed, bytes,
+                Samples.percentiles(samples), cpuMicros, errors.snapshot(), warmupErrors.snapshot(),
+                String.join("; ", notes));
     }
 
-    /** The sequence of fetches, on its own thread; its fields are read after it has been joined. */
+    /** The nanoseconds covered by at least one of the {start, end} spans. */
+    static long underWay(List<long[]> spans) {
+        List<long[]> sorted = new ArrayList<>(spans);
+        sorted.sort(Comparator.comparingLong(span -> span[0]));
+        long total = 0;
+        long coveredTo = Long.MIN_VALUE;
+        for (long[] span : sorted) {
+            long from = Math.max(span[0], coveredTo);
+            if (span[1] > from) {
+                total += span[1] - from;
+                coveredTo = span[1];
+            }
+        }
+        return total;
+    }
+
+    /** One thread's sequence of fetches; its fields are read after it has been joined. */
     private final class Fetches extends ClientThread {
 
         final Samples samples = new Samples(1);
-        final ErrorCounts errors = new ErrorCounts();
-        final ErrorCounts warmupErrors = new ErrorCounts();
+        final List<long[]> spans = new ArrayList<>();
         private final ResponseReader reader = new ResponseReader(256 * 1024);
         private final boolean tls;
-        private final CpuWindow cpu;
-        volatile Double cpuMicros;
-        volatile String cpuNote = "";
+        private final CyclicBarrier measuring;
+        private final AtomicInteger attempts;
+        private final ErrorCounts errors;
+        private final ErrorCounts warmupErrors;
         long completed;
-        int attempts;
         long bytes;
-        long nanos;
 
-        Fetches(boolean tls, CpuWindow cpu) {
+        Fetches(boolean tls, CyclicBarrier measuring, AtomicInteger attempts, ErrorCounts errors,
+                ErrorCounts warmupErrors) {
             this.tls = tls;
-            this.cpu = cpu;
+            this.measuring = measuring;
+            this.attempts = attempts;
+            this.errors = errors;
+            this.warmupErrors = warmupErrors;
         }
 
         @Override
@@ -93,16 +141,22 @@ final class BulkRun {
                 }
                 fetch(warmupErrors, false);
             }
-            cpu.start();
+            try {
+                measuring.await(budget.toNanos() + 2 * timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (BrokenBarrierException | TimeoutException e) {
+                // Another thread's warm-up did not end in time: measure anyway; the run's notes say what stuck.
+            }
             long end = System.nanoTime() + budget.toNanos();
-            for (attempts = 0; attempts < reps && !stopping(); attempts++) {
-                if (attempts > 0 && System.nanoTime() - end >= 0) {
+            for (int mine = 0; !stopping() && attempts.getAndIncrement() < reps; mine++) {
+                if (mine > 0 && System.nanoTime() - end >= 0) {
+                    attempts.decrementAndGet();
                     break;
                 }
                 fetch(errors, true);
             }
-            cpuMicros = cpu.stop();
-            cpuNote = cpu.note();
         }
 
         private void fetch(ErrorCounts failures, boolean measured) {
@@ -114,7 +168,7 @@ final class BulkRun {
                 if (measured) {
                     completed++;
                     bytes += n;
-                    nanos += took;
+                    spans.add(new long[] {start, start + took});
                     samples.add(took);
                 }
             } catch (IOException | RuntimeException e) {

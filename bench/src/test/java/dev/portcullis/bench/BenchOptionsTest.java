@@ -21,6 +21,7 @@ class BenchOptionsTest {
         BenchOptions o = BenchOptions.parse(new String[] {"direct"}, CA);
 
         assertThat(o.concurrency()).containsExactly(1, 16, 64);
+        assertThat(o.bulkConcurrency()).containsExactly(1, 8);
         assertThat(o.scenarios()).as("the timed four; idle-tunnels only when named")
                 .containsExactly(Scenario.TUNNEL_PLAIN, Scenario.TUNNEL_TLS, Scenario.BULK, Scenario.BULK_TLS);
         assertThat(o.measure()).isEqualTo(Duration.ofSeconds(5));
@@ -34,7 +35,7 @@ class BenchOptionsTest {
     void targetsTrustAndPidsAreParsedInBothSpellings() {
         BenchOptions o = BenchOptions.parse(new String[] {"direct", "portcullis=127.0.0.1:3128",
                 "squid-bump=127.0.0.1:3131", "--trust", "squid-bump=/tmp/bump-ca.pem", "--pid=portcullis=42",
-                "--seconds=0.5", "--concurrency", "1,8", "--scenarios", "tunnel-tls,bulk-tls", "--json", "r.json"},
+                "--seconds=0.5", "--concurrency", "1,8", "--bulk-concurrency=2", "--scenarios", "tunnel-tls,bulk-tls", "--json", "r.json"},
                 CA);
 
         assertThat(o.targets()).extracting(Target::name).containsExactly("direct", "portcullis", "squid-bump");
@@ -44,6 +45,7 @@ class BenchOptionsTest {
         assertThat(o.pids()).containsEntry("portcullis", 42L);
         assertThat(o.measure()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.concurrency()).containsExactly(1, 8);
+        assertThat(o.bulkConcurrency()).containsExactly(2);
         assertThat(o.scenarios()).containsExactly(Scenario.TUNNEL_TLS, Scenario.BULK_TLS);
         assertThat(o.json()).isEqualTo(Path.of("r.json"));
     }

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +81,7 @@ class RunFlowTest {
             HttpGet get = new HttpGet("localhost:9080", "/big", LoopbackServers.BIG);
             CpuWindow cpu = CpuWindow.of(CpuMeter.system(), ProcessHandle.current().pid());
 
-            CellResult r = new BulkRun(dialer, get, 3, Duration.ofSeconds(5), TIMEOUT).run(Scenario.BULK, cpu);
+            CellResult r = new BulkRun(dialer, get, 3, Duration.ofSeconds(5), TIMEOUT).run(Scenario.BULK, 1, cpu);
 
             assertThat(r.errors()).isEmpty();
             assertThat(r.iterations()).isEqualTo(3);
@@ -88,6 +89,32 @@ class RunFlowTest {
             assertThat(r.megabytesPerSecond()).isPositive();
             assertThat(r.cpuMicros()).isNotNull().isNotNegative();
         }
+    }
+
+    @Test
+    void bulkThroughSeveralTunnelsAtOnceMeasuresTheRepsAskedInAllAndNoMore() throws Exception {
+        try (LoopbackServers servers = new LoopbackServers(false)) {
+            Dialer dialer = new Dialer(servers.proxyTarget("proxy"), servers.origin(), null, 2000);
+            HttpGet get = new HttpGet("localhost:9080", "/big", LoopbackServers.BIG);
+
+            CellResult r = new BulkRun(dialer, get, 10, Duration.ofSeconds(5), TIMEOUT)
+                    .run(Scenario.BULK, 4, CpuWindow.of(null, null));
+
+            assertThat(r.errors()).isEmpty();
+            assertThat(r.concurrency()).isEqualTo(4);
+            assertThat(r.iterations()).isEqualTo(10);
+            assertThat(r.bytes()).isEqualTo(10L * LoopbackServers.BIG);
+            assertThat(r.latency().count()).isEqualTo(10);
+            assertThat(r.notes()).isEmpty();
+        }
+    }
+
+    @Test
+    void theTimeUnderWayCountsOverlappingFetchesOnce() {
+        assertThat(BulkRun.underWay(List.of())).isZero();
+        assertThat(BulkRun.underWay(List.of(new long[] {0, 10}, new long[] {20, 25}))).isEqualTo(15);
+        assertThat(BulkRun.underWay(List.of(new long[] {5, 30}, new long[] {0, 10}, new long[] {12, 14},
+                new long[] {40, 50}))).isEqualTo(40);
     }
 
     @Test
