@@ -6,9 +6,9 @@ import io.vertx.core.Vertx;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fresh P-256 key pairs for minted leaves, made ahead on a worker so that a leaf issuance does not wait for one
@@ -22,8 +22,7 @@ final class LeafKeys {
     static final int POOL_SIZE = 32;
 
     private final Vertx vertx;
-    private final ConcurrentLinkedQueue<KeyPair> ready = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger readyCount = new AtomicInteger();
+    private final BlockingQueue<KeyPair> ready = new ArrayBlockingQueue<>(POOL_SIZE);
     private final AtomicBoolean refilling = new AtomicBoolean();
 
     LeafKeys(Vertx vertx) {
@@ -35,7 +34,6 @@ final class LeafKeys {
     Future<KeyPair> next() {
         KeyPair pair = ready.poll();
         if (pair != null) {
-            readyCount.decrementAndGet();
             refill();
             return Future.succeededFuture(pair);
         }
@@ -44,13 +42,13 @@ final class LeafKeys {
     }
 
     private void refill() {
-        if (readyCount.get() > POOL_SIZE / 2 || !refilling.compareAndSet(false, true)) {
+        if (ready.size() > POOL_SIZE / 2 || !refilling.compareAndSet(false, true)) {
             return;
         }
         vertx.executeBlocking(() -> {
-            while (readyCount.get() < POOL_SIZE) {
+            // Only this refill adds, so the room it sees stays.
+            while (ready.remainingCapacity() > 0) {
                 ready.add(generate());
-                readyCount.incrementAndGet();
             }
             return null;
         }, false).onComplete(done -> refilling.set(false));
