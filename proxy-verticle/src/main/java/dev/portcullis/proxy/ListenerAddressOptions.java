@@ -38,10 +38,7 @@ public abstract class ListenerAddressOptions<T extends ListenerAddressOptions<T>
     }
 
     public T setHost(String host) {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("host must not be empty");
-        }
-        this.host = host;
+        this.host = bindHost("host", host);
         return self();
     }
 
@@ -51,11 +48,24 @@ public abstract class ListenerAddressOptions<T extends ListenerAddressOptions<T>
 
     /** @param port 0 binds an ephemeral port (tests) */
     public T setPort(int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535, was " + port);
-        }
-        this.port = port;
+        this.port = bindPort("port", port);
         return self();
+    }
+
+    /** The check of every listener's bind host, {@code explicit.host} too: {@code key} names it in the refusal. */
+    static String bindHost(String key, String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException(key + " must not be empty");
+        }
+        return host;
+    }
+
+    /** The check of every listener's bind port (0 for an ephemeral one, in tests); {@code key} names it. */
+    static int bindPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be 0-65535, was " + port);
+        }
+        return port;
     }
 
     /**

@@ -218,10 +218,7 @@ public final class ProxyOptions {
     }
 
     public ProxyOptions setExplicitHost(String explicitHost) {
-        if (explicitHost == null || explicitHost.isBlank()) {
-            throw new IllegalArgumentException("explicit.host must not be empty");
-        }
-        this.explicitHost = explicitHost;
+        this.explicitHost = ListenerAddressOptions.bindHost("explicit.host", explicitHost);
         return this;
     }
 
@@ -231,10 +228,7 @@ public final class ProxyOptions {
 
     /** @param explicitPort 0 binds an ephemeral port (tests) */
     public ProxyOptions setExplicitPort(int explicitPort) {
-        if (explicitPort < 0 || explicitPort > 65535) {
-            throw new IllegalArgumentException("explicit.port must be 0-65535, was " + explicitPort);
-        }
-        this.explicitPort = explicitPort;
+        this.explicitPort = ListenerAddressOptions.bindPort("explicit.port", explicitPort);
         return this;
     }
 
