@@ -54,11 +54,15 @@ import java.util.stream.Stream;
  *   <li>{@code miss}: a host never asked for, so the whole issuance: the leaf key pair on a worker of the proxy
  *       side, the signing request and its answer over the bus, the {@code SslContext} build. Started on an event
  *       loop of the proxy side, as a connection's stage would be, and awaited from the JMH thread.</li>
+ *   <li>{@code pacedMiss}: the same miss, one every {@value Pace#INTERVAL_MS} ms (50 new hosts a second on one
+ *       proxy node, a fleet's busy hour of new names) instead of back to back: between misses the key pool refills
+ *       and the cores go quiet, as they do between a node's real misses. The wait is outside the timing.</li>
  *   <li>{@code hit}: one of {@value #WARM_HOSTS} hosts minted before each iteration; called on the JMH thread, since
  *       a hit only reads the cache and touches no context.</li>
  *   <li>{@code hitThroughEventLoop}: the same hit started on the event loop and awaited like {@code miss}: the
  *       cost of the hop there and back, which {@code miss} includes and the proxy, already on its loop, does not
  *       pay.</li>
+ *   <li>{@code pacedHitThroughEventLoop}: that hop at {@code pacedMiss}'s pace: what waking the idle threads costs.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -127,8 +131,18 @@ public class LeafIssuanceBenchmark {
     }
 
     @Benchmark
+    public SslContext pacedMiss(Pace pace) throws Exception {
+        return miss();
+    }
+
+    @Benchmark
     public SslContext hit() {
         return minter.contextFor(nextWarm(), List.of(), notAfterMs).result();
+    }
+
+    @Benchmark
+    public SslContext pacedHitThroughEventLoop(Pace pace) throws Exception {
+        return onEventLoop(nextWarm());
     }
 
     @Benchmark
@@ -171,6 +185,22 @@ public class LeafIssuanceBenchmark {
         eventLoop.runOnContext(start -> minter.contextFor(host, List.of(), notAfterMs)
                 .onComplete(minted::complete, minted::completeExceptionally));
         return minted.get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Holds each {@code pacedMiss} until its slot: {@value #INTERVAL_MS} ms after the previous one began. */
+    @State(Scope.Thread)
+    public static class Pace {
+        static final long INTERVAL_MS = 20;
+        private long nextNanos;
+
+        @Setup(Level.Invocation)
+        public void awaitSlot() throws InterruptedException {
+            long now = System.nanoTime();
+            if (nextNanos - now > 0) {
+                TimeUnit.NANOSECONDS.sleep(nextNanos - now);
+            }
+            nextNanos = Math.max(now, nextNanos) + TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS);
+        }
     }
 
     /** Registrations reach the other member through Hazelcast asynchronously: ask until the ca role answers. */
