@@ -73,11 +73,11 @@ record BenchOptions(List<Target> targets, List<Scenario> scenarios, List<Integer
     static final int DEFAULT_HOLD_PORT = 9099;
 
     /** The options that take a value. */
-    private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--bulk-concurrency", "--seconds", "--warmup",
-            "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid", "--origin", "--origin-address",
-            "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json", "--repeat", "--max-load",
-            "--tunnels", "--hold-port", "--reverse-host", "--reverse-path", "--reverse-direct",
-            "--keepalive-requests");
+    private static final Set<String> VALUED = Set.of("--scenarios", "--concurrency", "--bulk-concurrency",
+            "--seconds", "--warmup", "--prewarm", "--bulk-reps", "--timeout-ms", "--ca", "--trust", "--pid",
+            "--origin", "--origin-address", "--plain-port", "--tls-port", "--small-path", "--bulk-path", "--json",
+            "--repeat", "--max-load", "--tunnels", "--hold-port", "--reverse-host", "--reverse-path",
+            "--reverse-direct", "--keepalive-requests");
 
     static final String USAGE = """
             usage: java -jar portcullis-bench.jar [options] TARGET...

@@ -80,15 +80,13 @@ final class BulkRun {
         }
         List<Samples> samples = new ArrayList<>();
         List<long[]> spans = new ArrayList<>();
-        long completed = 0;
         long bytes = 0;
         for (Fetches f : threads) {
             samples.add(f.samples);
             spans.addAll(f.spans);
-            completed += f.completed;
             bytes += f.bytes;
         }
-        return new CellResult(scenario, dialer.target().name(), concurrency, underWay(spans) / 1e9, completed, bytes,
+        return new CellResult(scenario, dialer.target().name(), concurrency, underWay(spans) / 1e9, spans.size(), bytes,
                 Samples.percentiles(samples), cpuMicros, errors.snapshot(), warmupErrors.snapshot(),
                 String.join("; ", notes));
     }
@@ -113,6 +111,7 @@ final class BulkRun {
     private final class Fetches extends ClientThread {
 
         final Samples samples = new Samples(1);
+        /** {start, end} of each completed measured fetch. */
         final List<long[]> spans = new ArrayList<>();
         private final ResponseReader reader = new ResponseReader(256 * 1024);
         private final boolean tls;
@@ -120,7 +119,6 @@ final class BulkRun {
         private final AtomicInteger attempts;
         private final ErrorCounts errors;
         private final ErrorCounts warmupErrors;
-        long completed;
         long bytes;
 
         Fetches(boolean tls, CyclicBarrier measuring, AtomicInteger attempts, ErrorCounts errors,
@@ -166,7 +164,6 @@ final class BulkRun {
                 long n = get.fetch(connection);
                 long took = System.nanoTime() - start;
                 if (measured) {
-                    completed++;
                     bytes += n;
                     spans.add(new long[] {start, start + took});
                     samples.add(took);

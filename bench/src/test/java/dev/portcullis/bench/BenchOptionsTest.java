@@ -35,7 +35,8 @@ class BenchOptionsTest {
     void targetsTrustAndPidsAreParsedInBothSpellings() {
         BenchOptions o = BenchOptions.parse(new String[] {"direct", "portcullis=127.0.0.1:3128",
                 "squid-bump=127.0.0.1:3131", "--trust", "squid-bump=/tmp/bump-ca.pem", "--pid=portcullis=42",
-                "--seconds=0.5", "--concurrency", "1,8", "--bulk-concurrency=2", "--scenarios", "tunnel-tls,bulk-tls", "--json", "r.json"},
+                "--seconds=0.5", "--concurrency", "1,8", "--bulk-concurrency=2", "--scenarios", "tunnel-tls,bulk-tls",
+                "--json", "r.json"},
                 CA);
 
         assertThat(o.targets()).extracting(Target::name).containsExactly("direct", "portcullis", "squid-bump");

@@ -62,7 +62,8 @@ import java.util.stream.Stream;
  *   <li>{@code hitThroughEventLoop}: the same hit started on the event loop and awaited like {@code miss}: the
  *       cost of the hop there and back, which {@code miss} includes and the proxy, already on its loop, does not
  *       pay.</li>
- *   <li>{@code pacedHitThroughEventLoop}: that hop at {@code pacedMiss}'s pace: what waking the idle threads costs.</li>
+ *   <li>{@code pacedHitThroughEventLoop}: that hop at {@code pacedMiss}'s pace: what waking the idle threads
+ *       costs.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -187,7 +188,7 @@ public class LeafIssuanceBenchmark {
         return minted.get(AWAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** Holds each {@code pacedMiss} until its slot: {@value #INTERVAL_MS} ms after the previous one began. */
+    /** Holds each paced call until its slot: {@value #INTERVAL_MS} ms after the previous one began. */
     @State(Scope.Thread)
     public static class Pace {
         static final long INTERVAL_MS = 20;
